@@ -1,0 +1,94 @@
+"""Rebuild and execute example notebooks from their jupytext sources.
+
+    python scripts/build_notebooks.py                 # every example
+    python scripts/build_notebooks.py examples/concatenate/01_layer_vs_function.py
+
+Each `NN_topic.py` is read, executed top to bottom in a fresh kernel, and written to its
+paired `NN_topic.ipynb` with outputs. The versions it ran on go into the notebook's metadata,
+which the site shows. Running it again on unchanged sources leaves `git diff` empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import platform
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+from jupyter_client import KernelManager
+from nbclient import NotebookClient
+from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from kernel_env import apply_kernel_env  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
+VERSIONED_PACKAGES = ("tensorflow", "keras", "numpy")
+CELL_TIMEOUT_S = 300
+
+
+def example_sources() -> list[Path]:
+    """Every jupytext example source, sorted by chapter then number."""
+    return sorted(
+        p for p in EXAMPLES.rglob("[0-9][0-9]_*.py") if ".ipynb_checkpoints" not in p.parts
+    )
+
+
+def ran_on() -> dict[str, str]:
+    versions = {name: importlib.metadata.version(name) for name in VERSIONED_PACKAGES}
+    versions["python"] = platform.python_version()
+    return versions
+
+
+def build(source: Path) -> Path:
+    notebook = jupytext.read(source)
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index:03d}"  # random ids would change the file on every rebuild
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    # The kernel runs this interpreter, as nbval's --nbval-current-env does in the tests, so a
+    # reader's own "python3" kernelspec cannot swap in another environment.
+    kernel = KernelManager(
+        kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager()
+    )
+    client = NotebookClient(
+        notebook,
+        km=kernel,
+        timeout=CELL_TIMEOUT_S,
+        resources={"metadata": {"path": str(source.parent)}},
+        record_timing=False,
+    )
+    client.execute()
+    notebook.metadata["ran_on"] = ran_on()
+    target = source.with_suffix(".ipynb")
+    nbformat.write(notebook, target)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sources", nargs="*", type=Path, help="example .py files (default: all)")
+    args = parser.parse_args(argv)
+
+    sources = [p.resolve() for p in args.sources] or example_sources()
+    for source in sources:
+        if source.suffix != ".py" or not source.is_file():
+            parser.error(f"not an example source file: {source}")
+        if "jupytext" not in source.read_text()[:600]:
+            parser.error(f"{source} has no jupytext header; see README 'Adding an example'")
+    apply_kernel_env()
+    for source in sources:
+        print(f"executing {source.relative_to(ROOT)}", flush=True)
+        print(f"  wrote {build(source).relative_to(ROOT)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

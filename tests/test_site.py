@@ -1,0 +1,67 @@
+"""The site builds with `mkdocs build --strict` and shows every example from its stored outputs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import html as html_lib
+
+import nbformat
+import pytest
+import yaml
+from conftest import EXAMPLE_SOURCES, ROOT, example_id
+
+
+def nav_pages(nav: list) -> list[str]:
+    pages: list[str] = []
+    for entry in nav:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        pages.extend(nav_pages(value) if isinstance(value, list) else [value])
+    return pages
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site_dir = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site_dir
+
+
+def test_every_example_is_in_the_nav() -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    pages = nav_pages(config["nav"])
+    for source in EXAMPLE_SOURCES:
+        page = source.relative_to(ROOT).with_suffix(".md").as_posix()
+        assert page in pages, f"{page} is missing from mkdocs.yml's nav"
+
+
+@pytest.mark.parametrize("source", EXAMPLE_SOURCES, ids=example_id)
+def test_example_page_shows_stored_outputs(site: Path, source: Path) -> None:
+    rel = source.relative_to(ROOT).with_suffix("")
+    html = (site / rel / "index.html").read_text()
+    notebook = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
+    for package in ("tensorflow", "keras"):
+        assert notebook.metadata["ran_on"][package] in html
+    stdout_lines = [
+        line
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.get("name") == "stdout"
+        for line in output["text"].splitlines()
+        if line.strip()
+    ]
+    assert stdout_lines, "the notebook has no printed output to show"
+    for line in stdout_lines:
+        assert html_lib.escape(line.strip(), quote=False) in html, f"not on the page: {line!r}"
+    for suffix in (".ipynb", ".py"):
+        download = site / rel.with_suffix(suffix)
+        assert download.read_bytes() == source.with_suffix(suffix).read_bytes()
