@@ -1,0 +1,165 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Joining along height and width, channels-last and channels-first
+#
+# After this page you can pick the right `axis` for any join of feature maps: height, width or
+# channels, in either image data format, counted from the front or from the back.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import keras
+import numpy as np
+from keras import layers
+
+keras.utils.set_random_seed(0)
+print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")
+
+# %% [markdown]
+# ## Axis numbers count the batch axis
+#
+# A batch of channels-last feature maps has four axes. `keras.Input(shape=...)` leaves the batch
+# axis out, but the `axis` argument of `Concatenate` counts it: axis 0 is the batch.
+
+# %%
+feature_map = keras.Input(shape=(8, 10, 4), name="feature_map")
+print("shape:", feature_map.shape)
+for name, axis in [("batch", 0), ("height", 1), ("width", 2), ("channels", 3)]:
+    negative = axis - len(feature_map.shape)
+    print(f"axis {axis} or {negative:2d}: {name:8} size {feature_map.shape[axis]}")
+
+# %% [markdown]
+# `shape=(8, 10, 4)` means 8 rows (height), 10 columns (width) and 4 channels. A negative axis
+# counts from the end, so `-1` is always the last axis, whatever the rank.
+#
+# ## Along the width: side by side
+#
+# Two maps with the same height (8) and channels (4) but different widths (10 and 6) can be
+# placed side by side. Width is axis 2 (or -2):
+
+# %%
+left = keras.Input(shape=(8, 10, 4), name="left")
+right = keras.Input(shape=(8, 6, 4), name="right")
+print("axis=2: ", layers.Concatenate(axis=2, name="side_by_side")([left, right]).shape)
+print("axis=-2:", layers.Concatenate(axis=-2, name="side_by_side_neg")([left, right]).shape)
+
+# %% [markdown]
+# The widths add up, 10 + 6 = 16, and nothing else changes.
+#
+# Joining the same two maps along the height (axis 1) fails, because then every *other* axis
+# must match, and the widths do not:
+
+# %%
+try:
+    layers.Concatenate(axis=1, name="stacked_wrongly")([left, right])
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# The message lists both shapes. Find the axis where they differ (here the third entry, width:
+# 10 vs 6): that is the only axis you can join them on.
+#
+# ## Along the height: one above the other
+
+# %%
+top = keras.Input(shape=(5, 10, 4), name="top")
+bottom = keras.Input(shape=(3, 10, 4), name="bottom")
+print("axis=1: ", layers.Concatenate(axis=1, name="stacked")([top, bottom]).shape)
+print("axis=-3:", layers.Concatenate(axis=-3, name="stacked_neg")([top, bottom]).shape)
+
+# %% [markdown]
+# ## Where the values go
+#
+# Shapes only say how big the result is. To see where each input lands, join small arrays of
+# zeros and ones: the layer works on concrete arrays as well as on symbolic tensors.
+
+# %%
+zeros = np.zeros((1, 2, 3, 1), dtype="float32")  # 2 rows, 3 columns, 1 channel
+ones = np.ones((1, 2, 2, 1), dtype="float32")  # 2 rows, 2 columns, 1 channel
+joined = layers.Concatenate(axis=2, name="width_join")([zeros, ones])
+print(joined.shape)
+print(keras.ops.convert_to_numpy(joined)[0, :, :, 0])
+
+# %% [markdown]
+# Each row is the row of `zeros` followed by the row of `ones`: a width join keeps rows aligned
+# and puts the second input to the right of the first. A height join puts it below:
+
+# %%
+zeros_wide = np.zeros((1, 2, 2, 1), dtype="float32")
+stacked = layers.Concatenate(axis=1, name="height_join")([zeros_wide, ones])
+print(keras.ops.convert_to_numpy(stacked)[0, :, :, 0])
+
+# %% [markdown]
+# ## Channels-first
+#
+# With `data_format="channels_first"` a layer's feature maps are `(batch, channels, height,
+# width)`. The channel axis is now 1, height 2 and width 3, so **`axis=-1` is the width**.
+
+# %%
+image_cf = keras.Input(shape=(3, 16, 16), name="image_cf")
+path_a = layers.Conv2D(8, 3, padding="same", data_format="channels_first", name="path_a")(image_cf)
+path_b = layers.Conv2D(4, 3, padding="same", data_format="channels_first", name="path_b")(image_cf)
+print("path_a:", path_a.shape)
+print("path_b:", path_b.shape)
+print("axis=1: ", layers.Concatenate(axis=1, name="channels_join")([path_a, path_b]).shape)
+
+# %% [markdown]
+# The channels add up, 8 + 4 = 12. Copy a channels-last habit here, `axis=-1`, and Keras raises
+# an error only because the channel counts differ:
+
+# %%
+try:
+    layers.Concatenate(axis=-1, name="habit_join")([path_a, path_b])
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# When the two paths happen to have the **same** number of channels there is no error at all:
+# `axis=-1` quietly joins the widths.
+
+# %%
+path_c = layers.Conv2D(8, 3, padding="same", data_format="channels_first", name="path_c")(image_cf)
+print("axis=-1:", layers.Concatenate(axis=-1, name="silent_join")([path_a, path_c]).shape)
+print("axis=1: ", layers.Concatenate(axis=1, name="right_join")([path_a, path_c]).shape)
+
+# %% [markdown]
+# `(None, 8, 16, 32)` is a 16 x 32 map with 8 channels: the model builds and trains, on the
+# wrong thing. Print the shape after every join.
+#
+# ## An axis that follows the data format
+#
+# Code meant for either format can ask Keras which one is configured, the way Keras's own
+# applications do:
+
+# %%
+def channel_axis() -> int:
+    return -1 if keras.config.image_data_format() == "channels_last" else 1
+
+
+print(keras.config.image_data_format(), "-> channel axis", channel_axis())
+
+# %% [markdown]
+# `keras.config.image_data_format()` reads the global setting (from `~/.keras/keras.json`, or
+# `keras.config.set_image_data_format`). A layer built with an explicit `data_format=`, like the
+# convolutions above, ignores it, so in a model that mixes both, write the axis out.
+#
+# ## In short
+#
+# - `axis` counts the batch axis: channels-last maps are 0 batch, 1 height, 2 width, 3 channels.
+# - Negative axes count from the end: `-1` channels, `-2` width, `-3` height (channels-last).
+# - All axes but the joined one must match; the error lists both shapes so you can compare.
+# - In channels-first models the channel axis is 1, and `axis=-1` is the width: with equal
+#   channel counts it joins the wrong axis without any error.
