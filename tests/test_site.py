@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import html as html_lib
+import re
 
 import nbformat
 import pytest
@@ -56,7 +57,7 @@ def test_example_page_shows_stored_outputs(site: Path, source: Path) -> None:
         for cell in notebook.cells
         for output in cell.get("outputs", [])
         if output.get("name") == "stdout"
-        for line in output["text"].splitlines()
+        for line in re.sub(r"\x1b\[[0-9;]*m", "", output["text"]).splitlines()
         if line.strip()
     ]
     assert stdout_lines, "the notebook has no printed output to show"

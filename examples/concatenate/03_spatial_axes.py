@@ -155,7 +155,8 @@ print(keras.config.image_data_format(), "-> channel axis", channel_axis())
 # `keras.config.image_data_format()` reads the global setting (from `~/.keras/keras.json`, or
 # `keras.config.set_image_data_format`). A layer built with an explicit `data_format=`, like the
 # convolutions above, ignores it, so in a model that mixes both, write the axis out.
-#
+
+# %% [markdown]
 # ## In short
 #
 # - `axis` counts the batch axis: channels-last maps are 0 batch, 1 height, 2 width, 3 channels.
