@@ -1,0 +1,180 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Moving weights between models that share branches
+#
+# After this page you can copy the weights of shared branches from one model into another by
+# layer name, nested models included, get a report of everything that did not match, prove the
+# copy worked, and know what `load_weights(..., skip_mismatch=True)` really matches on.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import tempfile
+import warnings
+from pathlib import Path
+
+import keras
+import numpy as np
+from keras import layers
+
+keras.utils.set_random_seed(0)
+print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")
+
+# %% [markdown]
+# ## Two models with the same branches and different heads
+#
+# Both have an `image_branch` (a nested `Sequential`) and a `table_branch`. The source model
+# predicts 1 value; the target predicts 3 and has an extra `notes_branch`.
+
+# %%
+def image_branch() -> keras.Sequential:
+    return keras.Sequential(
+        [layers.Conv2D(4, 3, activation="relu", name="conv"), layers.GlobalAveragePooling2D(name="pool")],
+        name="image_branch",
+    )
+
+
+def build(head_units: int, with_notes: bool, table_name: str = "table_branch") -> keras.Model:
+    image = keras.Input(shape=(8, 8, 1), name="image")
+    table = keras.Input(shape=(5,), name="table")
+    parts = [image_branch()(image), layers.Dense(4, name=table_name)(table)]
+    inputs = [image, table]
+    if with_notes:
+        notes = keras.Input(shape=(3,), name="notes")
+        inputs.append(notes)
+        parts.append(layers.Dense(2, name="notes_branch")(notes))
+    merged = layers.Concatenate(name="merge")(parts)
+    return keras.Model(inputs, layers.Dense(head_units, name="head")(merged))
+
+
+source = build(head_units=1, with_notes=False)
+target = build(head_units=3, with_notes=True)
+print("source:", [layer.name for layer in source.layers])
+print("target:", [layer.name for layer in target.layers])
+
+# %% [markdown]
+# ## Copy by name, and report what did not match
+#
+# Walk the target's layers with their paths (`image_branch/conv`), find the layer with the same
+# path in the source, and copy only when every weight shape agrees. Everything else is reported,
+# never skipped in silence.
+
+# %%
+def leaf_layers(model: keras.Model, prefix: str = "") -> dict:
+    """{path: layer} for every layer that is not itself a model, nested models included."""
+    found = {}
+    for layer in model.layers:
+        path = f"{prefix}{layer.name}"
+        if isinstance(layer, keras.Model):
+            found.update(leaf_layers(layer, prefix=f"{path}/"))
+        elif layer.weights:
+            found[path] = layer
+    return found
+
+
+def copy_weights_by_name(source: keras.Model, target: keras.Model) -> dict:
+    src, report = leaf_layers(source), {"copied": [], "not in source": [], "shape differs": []}
+    for path, layer in leaf_layers(target).items():
+        if path not in src:
+            report["not in source"].append(path)
+        elif [w.shape for w in src[path].weights] != [w.shape for w in layer.weights]:
+            report["shape differs"].append(path)
+        else:
+            layer.set_weights(src[path].get_weights())
+            report["copied"].append(path)
+    return report
+
+
+for outcome, paths in copy_weights_by_name(source, target).items():
+    print(f"{outcome:14} {paths}")
+
+# %% [markdown]
+# `head` exists in both but has 3 units instead of 1, so it was left alone and reported;
+# `notes_branch` exists only in the target.
+#
+# ## Proof: the copied branches compute the same values
+#
+# Call each model's branch layers on the same inputs and compare.
+
+# %%
+rng = np.random.default_rng(0)
+images = rng.normal(size=(4, 8, 8, 1)).astype("float32")
+tables = rng.normal(size=(4, 5)).astype("float32")
+for name, data in (("image_branch", images), ("table_branch", tables)):
+    same = np.array_equal(
+        keras.ops.convert_to_numpy(source.get_layer(name)(data)),
+        keras.ops.convert_to_numpy(target.get_layer(name)(data)),
+    )
+    print(f"{name}: identical outputs: {same}")
+
+# %% [markdown]
+# ## `load_weights` into a different model matches by position, not by name
+#
+# A weights file from `save_weights` stores the layers in the model's order. Load it into a copy
+# of the source whose table branch is **renamed**: it loads without a word, and the renamed
+# layer receives `table_branch`'s weights.
+
+# %%
+folder = Path(tempfile.mkdtemp())
+weights_file = folder / "source.weights.h5"
+source.save_weights(weights_file)
+renamed = build(head_units=1, with_notes=False, table_name="table_encoder")
+renamed.load_weights(weights_file)
+print("table_encoder got table_branch's kernel:", np.array_equal(
+    renamed.get_layer("table_encoder").kernel.numpy(), source.get_layer("table_branch").kernel.numpy()
+))
+
+# %% [markdown]
+# Loading into the target, whose extra branch shifts the positions, fails on the layers whose
+# shapes no longer line up:
+
+# %%
+fresh = build(head_units=3, with_notes=True)
+try:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the same text is raised below; keep it once
+        fresh.load_weights(weights_file)
+except ValueError as err:
+    print(f"ValueError: {str(err).splitlines()[0]}")
+
+# (Only the first line is printed; the message goes on with the variable's values.)
+# `skip_mismatch=True` turns those failures into a warning and loads whatever fits **at the
+# same position**. Check what arrived, layer by layer:
+
+# %%
+fresh = build(head_units=3, with_notes=True)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    fresh.load_weights(weights_file, skip_mismatch=True)
+print(f"{len(caught)} warnings, e.g.: {str(caught[-1].message).splitlines()[0]}")
+for path, layer in leaf_layers(fresh).items():
+    original = leaf_layers(source).get(path)
+    same = original is not None and all(
+        np.array_equal(a, b) for a, b in zip(layer.get_weights(), original.get_weights())
+    )
+    print(f"{path:20} equals the source's layer of that name: {same}")
+
+# %% [markdown]
+# Whether a branch arrives depends on where it sits in each model, not on its name. When the
+# models differ, copy by name as above; or save each shared branch on its own
+# (`model.get_layer("image_branch").save_weights(...)`) and load it into the same branch.
+#
+# ## In short
+#
+# - Copy shared branches by layer path, checking shapes, and report what was not copied.
+# - Prove the copy: the branches must give identical outputs on the same inputs.
+# - `load_weights` pairs layers by position; `skip_mismatch=True` only skips shape mismatches, it
+#   does not look names up.
