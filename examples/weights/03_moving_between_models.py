@@ -171,7 +171,8 @@ for path, layer in leaf_layers(fresh).items():
 # Whether a branch arrives depends on where it sits in each model, not on its name. When the
 # models differ, copy by name as above; or save each shared branch on its own
 # (`model.get_layer("image_branch").save_weights(...)`) and load it into the same branch.
-#
+
+# %% [markdown]
 # ## In short
 #
 # - Copy shared branches by layer path, checking shapes, and report what was not copied.
