@@ -20,6 +20,7 @@ NOISE = {
     r"Could not find cuda drivers|Unable to register cu",
     "a machine-specific path": r"/(home|root|tmp|Users|work)/[\w.-]+",
     "a memory address": r"at 0x[0-9a-f]{6,}",
+    "a TensorFlow retracing warning": r"triggered tf.function retracing",
 }
 
 

@@ -1,0 +1,90 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Branch values with sub-models that share weights
+#
+# After this page you can build one sub-model per branch to read each branch's values before the
+# merge, prove that the sub-models share the main model's weights, and know what this approach
+# costs.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import keras
+import numpy as np
+from keras import layers
+
+keras.utils.set_random_seed(0)
+print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")
+
+# %% [markdown]
+# ## A model with a shared stem and two branches
+
+# %%
+image = keras.Input(shape=(16, 16, 3), name="image")
+stem = layers.Conv2D(8, 3, padding="same", activation="relu", name="stem")(image)
+branch_a = layers.Conv2D(4, 3, padding="same", activation="relu", name="branch_a")(stem)
+branch_b = layers.Conv2D(4, 5, padding="same", activation="relu", name="branch_b")(stem)
+merged = layers.Concatenate(name="merge")([branch_a, branch_b])
+output = layers.Dense(2, name="head")(layers.GlobalAveragePooling2D(name="pool")(merged))
+model = keras.Model(image, output, name="two_branches")
+
+# %% [markdown]
+# ## One sub-model per branch
+#
+# A sub-model goes from the main model's input to one branch's output tensor. It creates no new
+# layers: it reuses the main model's.
+
+# %%
+model_a = keras.Model(model.inputs, model.get_layer("branch_a").output, name="only_a")
+model_b = keras.Model(model.inputs, model.get_layer("branch_b").output, name="only_b")
+batch = np.random.default_rng(0).normal(size=(2, 16, 16, 3)).astype("float32")
+values_a = model_a.predict(batch, verbose=0)
+values_b = model_b.predict(batch, verbose=0)
+print("branch_a:", values_a.shape, "| branch_b:", values_b.shape)
+
+# %% [markdown]
+# The joined tensor is exactly the two branch values side by side:
+
+# %%
+merged_values = keras.Model(model.inputs, merged).predict(batch, verbose=0)
+print("merge = [a, b]:", np.array_equal(merged_values, np.concatenate([values_a, values_b], axis=-1)))
+
+# %% [markdown]
+# ## Proof that the weights are shared
+#
+# Change a weight in the **main** model, and the sub-model's output changes with it. Zeroing the
+# kernel and bias of `branch_a` makes its ReLU output all zeros:
+
+# %%
+print("same layer object:", model_a.get_layer("branch_a") is model.get_layer("branch_a"))
+layer = model.get_layer("branch_a")
+layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+print("branch_a now all zero:", not np.any(model_a.predict(batch, verbose=0)))
+print("branch_b unchanged:", np.array_equal(model_b.predict(batch, verbose=0), values_b))
+
+# %% [markdown]
+# ## What it costs
+#
+# Each sub-model runs everything between the input and its branch. With two sub-models, the
+# shared `stem` runs twice per batch, and the main model's own prediction runs it a third time.
+# The benchmark page measures this on three branches; the next page does it in one pass.
+#
+# ## In short
+#
+# - `keras.Model(model.inputs, model.get_layer("branch").output)` reads one branch.
+# - Sub-models reuse the main model's layers: weights are shared, not copied.
+# - Every sub-model repeats the shared part of the network; for many branches, use one model
+#   with several outputs instead.

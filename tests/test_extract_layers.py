@@ -1,0 +1,124 @@
+"""The command-line extractor: correct values, shards, MirroredStrategy, and clear refusals."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+PROGRAM = ROOT / "scripts" / "extract_layers.py"
+LAYERS = ["stem", "block/branch_3", "head"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(PROGRAM), *args, "--no-progress"], capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A model whose `branch_3` sits inside a nested model, 37 samples, and expected values."""
+    import keras
+    from keras import layers
+
+    keras.utils.set_random_seed(0)
+    folder = tmp_path_factory.mktemp("model")
+    block_in = keras.Input((8, 8, 4), name="block_in")
+    parts = [layers.Conv2D(2, k, padding="same", name=f"branch_{k}")(block_in) for k in (1, 3)]
+    block = keras.Model(block_in, layers.Concatenate(name="merge")(parts), name="block")
+    image = keras.Input((8, 8, 3), name="image")
+    stem = layers.Conv2D(4, 3, padding="same", name="stem")(image)
+    head = layers.Dense(2, name="head")(layers.GlobalAveragePooling2D(name="pool")(block(stem)))
+    model = keras.Model(image, head)
+    model.save(folder / "model.keras")
+    inputs = np.random.default_rng(0).normal(size=(37, 8, 8, 3)).astype("float32")
+    np.save(folder / "inputs.npy", inputs)
+    stem_values = keras.Model(image, stem).predict(inputs, verbose=0)
+    branch = keras.Model(block_in, block.get_layer("branch_3").output).predict(stem_values, verbose=0)
+    expected = {"stem": stem_values, "block__branch_3": branch, "head": model.predict(inputs, verbose=0)}
+    return {"model": str(folder / "model.keras"), "inputs": str(folder / "inputs.npy"), "expected": expected}
+
+
+def test_single_process_writes_each_layer(saved: dict, tmp_path: Path) -> None:
+    result = run(saved["model"], saved["inputs"], "--layers", *LAYERS, "--out", str(tmp_path), "--batch-size", "5")
+    assert result.returncode == 0, result.stderr[-2000:]
+    for name, expected in saved["expected"].items():
+        np.testing.assert_allclose(np.load(tmp_path / f"{name}.npy"), expected, atol=1e-5)
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_two_shards_together_equal_one_process(saved: dict, tmp_path: Path) -> None:
+    single, sharded = tmp_path / "single", tmp_path / "sharded"
+    assert run(saved["model"], saved["inputs"], "--layers", *LAYERS, "--out", str(single)).returncode == 0
+    for index in ("0", "1"):
+        result = run(
+            saved["model"], saved["inputs"], "--layers", *LAYERS, "--out", str(sharded),
+            "--num-shards", "2", "--shard-index", index,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+    for name in saved["expected"]:
+        parts = [np.load(sharded / f"{name}.shard-{i:05d}-of-00002.npy") for i in (0, 1)]
+        assert [len(p) for p in parts] == [18, 19]
+        assert np.array_equal(np.concatenate(parts), np.load(single / f"{name}.npy"))
+
+
+def test_mirrored_strategy_on_two_logical_cpus(saved: dict, tmp_path: Path) -> None:
+    result = run(
+        saved["model"], saved["inputs"], "--layers", *LAYERS, "--out", str(tmp_path),
+        "--logical-cpus", "2", "--batch-size", "5",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "MirroredStrategy with 2 replicas" in result.stderr
+    for name, expected in saved["expected"].items():
+        np.testing.assert_allclose(np.load(tmp_path / f"{name}.npy"), expected, atol=1e-5)
+
+
+def test_unknown_layer_lists_the_layers_that_exist(saved: dict, tmp_path: Path) -> None:
+    result = run(saved["model"], saved["inputs"], "--layers", "stem", "block/nope", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "cannot use layer 'block/nope'" in result.stderr
+    assert "block/branch_3" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_input_shape_that_does_not_fit(saved: dict, tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.npy"
+    np.save(wrong, np.zeros((4, 9, 8, 3), dtype="float32"))
+    result = run(saved["model"], str(wrong), "--layers", "stem", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "each sample in the inputs has shape (9, 8, 3)" in result.stderr
+    assert "expects samples of shape (8, 8, 3)" in result.stderr
+
+
+def test_existing_output_is_kept_unless_overwrite(saved: dict, tmp_path: Path) -> None:
+    precious = tmp_path / "stem.npy"
+    np.save(precious, np.arange(3))
+    result = run(saved["model"], saved["inputs"], "--layers", "stem", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "already exists" in result.stderr and "--overwrite" in result.stderr
+    assert np.array_equal(np.load(precious), np.arange(3))
+    result = run(saved["model"], saved["inputs"], "--layers", "stem", "--out", str(tmp_path), "--overwrite")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert np.load(precious).shape == (37, 8, 8, 4)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--num-shards", "2", "--shard-index", "2"], "--shard-index must be in 0..1"),
+        (["--batch-size", "0"], "--batch-size must be at least 1"),
+    ],
+)
+def test_bad_arguments(saved: dict, tmp_path: Path, args: list[str], message: str) -> None:
+    result = run(saved["model"], saved["inputs"], "--layers", "stem", "--out", str(tmp_path), *args)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_missing_model_file(saved: dict, tmp_path: Path) -> None:
+    result = run(str(tmp_path / "none.keras"), saved["inputs"], "--layers", "stem", "--out", str(tmp_path))
+    assert result.returncode == 2 and "model file not found" in result.stderr
