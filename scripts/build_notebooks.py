@@ -44,6 +44,23 @@ def ran_on() -> dict[str, str]:
     return versions
 
 
+def merge_streams(cell: nbformat.NotebookNode) -> None:
+    """Join adjacent stdout (or stderr) chunks: how the kernel splits them depends on timing."""
+    merged: list = []
+    for output in cell.get("outputs", []):
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    cell.outputs = merged
+
+
 def build(source: Path) -> Path:
     notebook = jupytext.read(source)
     for index, cell in enumerate(notebook.cells):
@@ -66,6 +83,9 @@ def build(source: Path) -> Path:
         record_timing=False,
     )
     client.execute()
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            merge_streams(cell)
     notebook.metadata["ran_on"] = ran_on()
     target = source.with_suffix(".ipynb")
     nbformat.write(notebook, target)

@@ -26,6 +26,23 @@ import numpy as np
 CHUNK_BATCHES = 8  # batches handed to predict() at once: bounds memory, amortises its overhead
 
 
+def npy_layout(path: Path) -> tuple[int, tuple, np.dtype]:
+    """Header size, shape and dtype of a .npy file, without reading its data."""
+    array = np.load(path, mmap_mode="r")
+    return array.offset, array.shape, array.dtype
+
+
+def rows_window(path: Path, mode: str, start: int, count: int) -> np.memmap:
+    """A memory map of rows start..start+count of a .npy file, and of nothing else.
+
+    Mapping one window at a time (instead of the whole file) keeps the pages already read or
+    written out of this process's memory, so its peak stays flat however large the file is.
+    """
+    offset, shape, dtype = npy_layout(path)
+    row_bytes = int(np.prod(shape[1:], dtype=np.int64)) * dtype.itemsize
+    return np.memmap(path, dtype=dtype, mode=mode, offset=offset + start * row_bytes, shape=(count, *shape[1:]))
+
+
 class UsageError(Exception):
     """Bad input: reported as one clear line and exit status 2."""
 
@@ -147,16 +164,16 @@ def build_extractor(model, layer_paths: list[str]):
     return keras.Model(model.inputs, outputs)
 
 
-def check_inputs(inputs: np.ndarray, model) -> None:
+def check_inputs(input_shape: tuple, model) -> None:
     expected = tuple(model.inputs[0].shape[1:])
-    got = inputs.shape[1:]
+    got = input_shape[1:]
     fits = len(got) == len(expected) and all(e is None or e == g for e, g in zip(expected, got))
     if not fits:
         raise UsageError(
-            f"each sample in the inputs has shape {got} (the file holds {inputs.shape}), "
+            f"each sample in the inputs has shape {got} (the file holds {input_shape}), "
             f"but the model expects samples of shape {expected}"
         )
-    if inputs.shape[0] == 0:
+    if input_shape[0] == 0:
         raise UsageError("the inputs file holds no samples")
 
 
@@ -177,46 +194,49 @@ def extract(args: argparse.Namespace, targets: dict[str, Path]) -> dict[str, tup
         except (ValueError, OSError) as err:
             raise UsageError(f"cannot load {args.model}: {err}") from None
         extractor = build_extractor(model, args.layers)
-    inputs = np.load(args.inputs, mmap_mode="r")
-    check_inputs(inputs, model)
-    start, stop = shard_rows(inputs.shape[0], args.shard_index, args.num_shards)
+    _, input_shape, _ = npy_layout(args.inputs)
+    check_inputs(input_shape, model)
+    start, stop = shard_rows(input_shape[0], args.shard_index, args.num_shards)
     dtype = model.inputs[0].dtype
 
     args.out.mkdir(parents=True, exist_ok=True)
     partial = {p: t.with_name(t.name + ".partial") for p, t in targets.items()}
-    files: dict[str, np.memmap] = {}
+    created: set[str] = set()
     chunk = batch_size * CHUNK_BATCHES
     try:
         with tqdm(total=stop - start, unit="sample", disable=args.no_progress, file=sys.stderr) as bar:
             for begin in range(start, stop, chunk):
                 end = min(begin + chunk, stop)
-                batch = np.asarray(inputs[begin:end], dtype=dtype)
+                window = rows_window(args.inputs, "r", begin, end - begin)
+                batch = np.asarray(window, dtype=dtype)
+                del window
                 if replicas > 1:
                     # A last batch too small to give every replica a sample fails under
                     # MirroredStrategy (TensorFlow 2.21): pad with copies of the last sample.
                     padding = -len(batch) % batch_size
                     batch = np.concatenate([batch, np.repeat(batch[-1:], padding, axis=0)])
-                values = extractor.predict(batch, batch_size=batch_size, verbose=0)
+                if replicas > 1:  # predict() splits each batch across the replicas
+                    values = extractor.predict(batch, batch_size=batch_size, verbose=0)
+                else:  # predict_on_batch() builds no input pipeline per call, so memory stays flat
+                    parts = [extractor.predict_on_batch(batch[i : i + batch_size]) for i in range(0, len(batch), batch_size)]
+                    values = [np.concatenate(p) for p in zip(*parts)] if len(args.layers) > 1 else [np.concatenate(parts)]
                 values = values if isinstance(values, list) else [values]
                 for path, value in zip(args.layers, values):
                     value = value[: end - begin]
-                    if path not in files:
-                        files[path] = np.lib.format.open_memmap(
-                            partial[path], mode="w+", dtype=value.dtype, shape=(stop - start, *value.shape[1:])
-                        )
-                    files[path][begin - start : end - start] = value
+                    if path not in created:  # allocate the whole file; its data stays on disk
+                        shape = (stop - start, *value.shape[1:])
+                        np.lib.format.open_memmap(partial[path], mode="w+", dtype=value.dtype, shape=shape)
+                        created.add(path)
+                    out = rows_window(partial[path], "r+", begin - start, end - begin)
+                    out[:] = value
+                    out.flush()
+                    del out
                 bar.update(end - begin)
-        shapes = {}
-        for path, array in files.items():
-            array.flush()
-            shapes[path] = array.shape
-            del array
-        files.clear()
+        shapes = {path: npy_layout(partial[path])[1] for path in args.layers}
         for path in args.layers:
             os.replace(partial[path], targets[path])
         return shapes
     finally:
-        files.clear()
         for leftover in partial.values():
             leftover.unlink(missing_ok=True)
 

@@ -6,6 +6,7 @@ the versions the notebook ran on, and links to download its `.ipynb` and `.py`.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path, PurePosixPath
 
@@ -16,6 +17,7 @@ from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+BENCHMARK_RESULTS = ROOT / "benchmarks" / "results" / "extraction.json"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 NBVAL_MARKER = re.compile(r"^\s*# NBVAL_\w+\s*$\n?", re.M)
 VERSION_LABELS = {"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy", "python": "Python"}
@@ -93,3 +95,43 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 File.generated(config, str(rel.with_suffix(suffix)), abs_src_path=str(source))
             )
     return files
+
+
+def extraction_results_table(results: dict) -> str:
+    """The benchmark's saved results as Markdown: timings, targets, memory, machine."""
+    small, large = list(results["peak_rss_mb"])
+    speedup, vs_forward = results["one_pass_speedup_vs_per_branch"], results["one_pass_vs_forward"]
+    growth = results["peak_rss_growth"]
+    verdict = lambda ok: "met" if ok else "**not met**"  # noqa: E731
+    versions = ", ".join(f"{VERSION_LABELS.get(k, k)} {v}" for k, v in results["versions"].items())
+    machine = results["machine"]
+    return "\n".join(
+        [
+            f"Seconds per batch of {results['batch_size']} samples, median of {results['repeats']} repeats:",
+            "",
+            "| method | seconds per batch |",
+            "|---|---|",
+            f"| (a) sub-model per branch | {results['per_branch_s']:.4f} |",
+            f"| (b) one-pass extractor | {results['single_pass_s']:.4f} |",
+            f"| (c) plain forward pass | {results['forward_s']:.4f} |",
+            f"| (d) per-sample loop | {results['per_sample_s']:.4f} |",
+            "",
+            "| target | measured | |",
+            "|---|---|---|",
+            f"| one pass at least 1.5x faster than (a) | {speedup:.2f}x | {verdict(speedup >= 1.5)} |",
+            f"| one pass within 1.15x of (c) | {vs_forward:.2f}x | {verdict(vs_forward <= 1.15)} |",
+            f"| peak memory grows less than 10% for 10x the data | {growth:+.1%} "
+            f"({results['peak_rss_mb'][small]:.0f} MB for {small} samples, "
+            f"{results['peak_rss_mb'][large]:.0f} MB for {large}) | {verdict(growth < 0.10)} |",
+            "",
+            f"Ran on {machine['cpu_count']} CPU cores ({machine['processor']}, {machine['system']}), "
+            f"no GPU; {versions}." + (" Quick mode." if results.get("quick") else ""),
+        ]
+    )
+
+
+def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
+    if "{{ extraction_results }}" in markdown:
+        results = json.loads(BENCHMARK_RESULTS.read_text())
+        markdown = markdown.replace("{{ extraction_results }}", extraction_results_table(results))
+    return markdown

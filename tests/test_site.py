@@ -66,3 +66,13 @@ def test_example_page_shows_stored_outputs(site: Path, source: Path) -> None:
     for suffix in (".ipynb", ".py"):
         download = site / rel.with_suffix(suffix)
         assert download.read_bytes() == source.with_suffix(suffix).read_bytes()
+
+
+def test_benchmark_page_shows_the_saved_results(site: Path) -> None:
+    import json
+
+    results = json.loads((ROOT / "benchmarks" / "results" / "extraction.json").read_text())
+    html = (site / "benchmarks" / "index.html").read_text()
+    assert "{{ extraction_results }}" not in html
+    assert f"{results['per_branch_s']:.4f}" in html and f"{results['single_pass_s']:.4f}" in html
+    assert results["versions"]["tensorflow"] in html

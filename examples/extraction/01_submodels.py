@@ -81,7 +81,8 @@ print("branch_b unchanged:", np.array_equal(model_b.predict(batch, verbose=0), v
 # Each sub-model runs everything between the input and its branch. With two sub-models, the
 # shared `stem` runs twice per batch, and the main model's own prediction runs it a third time.
 # The benchmark page measures this on three branches; the next page does it in one pass.
-#
+
+# %% [markdown]
 # ## In short
 #
 # - `keras.Model(model.inputs, model.get_layer("branch").output)` reads one branch.

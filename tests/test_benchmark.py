@@ -1,0 +1,42 @@
+"""The extraction benchmark runs and keeps its output contract. It asserts no speed: the
+targets live in the results the site shows, never in a timed test."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+BENCHMARK = ROOT / "benchmarks" / "extraction.py"
+KEYS = {"per_branch_s", "single_pass_s", "forward_s", "per_sample_s", "peak_rss_mb"}
+
+
+def check_results(results: dict) -> None:
+    assert KEYS <= results.keys()
+    for key in KEYS - {"peak_rss_mb"}:
+        assert isinstance(results[key], float) and results[key] > 0, key
+    sizes = [int(size) for size in results["peak_rss_mb"]]
+    assert len(sizes) == 2 and sizes[1] == 10 * sizes[0]
+    assert all(mb > 0 for mb in results["peak_rss_mb"].values())
+
+
+def test_quick_run_prints_json_on_its_last_line() -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK), "--quick", "--json"], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    check_results(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_saved_results_shown_on_the_site_are_complete() -> None:
+    check_results(json.loads((ROOT / "benchmarks" / "results" / "extraction.json").read_text()))
+
+
+def test_save_into_a_missing_folder_is_refused(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK), "--save", str(tmp_path / "nope" / "r.json")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2 and "does not exist" in result.stderr
