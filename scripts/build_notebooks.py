@@ -11,8 +11,11 @@ which the site shows. Running it again on unchanged sources leaves `git diff` em
 from __future__ import annotations
 
 import argparse
+import configparser
 import importlib.metadata
+import json
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -27,6 +30,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from kernel_env import apply_kernel_env  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
+SANITIZE_FILE = ROOT / "tests" / "nbval_sanitize.cfg"
 VERSIONED_PACKAGES = ("tensorflow", "keras", "numpy")
 CELL_TIMEOUT_S = 300
 
@@ -61,6 +65,33 @@ def merge_streams(cell: nbformat.NotebookNode) -> None:
     cell.outputs = merged
 
 
+def sanitize_patterns() -> list[tuple[re.Pattern, str]]:
+    config = configparser.ConfigParser()
+    config.read(SANITIZE_FILE)
+    return [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
+
+
+def comparable(outputs: list, patterns: list[tuple[re.Pattern, str]]) -> str:
+    """Outputs as text, with what nbval ignores (sanitize patterns, carriage-return rewrites) gone."""
+    text = json.dumps(outputs, sort_keys=True)
+    for pattern, replacement in patterns:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def keep_unchanged_outputs(notebook: nbformat.NotebookNode, target: Path) -> None:
+    """Where a cell's fresh outputs equal its stored ones up to the sanitize patterns (a progress
+    bar's timings), keep the stored ones, so a rebuild of an unchanged source changes no byte."""
+    if not target.exists():
+        return
+    stored = {c.source: c.get("outputs") for c in nbformat.read(target, as_version=4).cells if c.cell_type == "code"}
+    patterns = sanitize_patterns()
+    for cell in notebook.cells:
+        old = stored.get(cell.source)
+        if cell.cell_type == "code" and old is not None and comparable(old, patterns) == comparable(cell.outputs, patterns):
+            cell.outputs = old
+
+
 def build(source: Path) -> Path:
     notebook = jupytext.read(source)
     for index, cell in enumerate(notebook.cells):
@@ -88,6 +119,7 @@ def build(source: Path) -> Path:
             merge_streams(cell)
     notebook.metadata["ran_on"] = ran_on()
     target = source.with_suffix(".ipynb")
+    keep_unchanged_outputs(notebook, target)
     nbformat.write(notebook, target)
     return target
 

@@ -30,3 +30,30 @@ def test_file_without_jupytext_header_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "no jupytext header" in result.stderr
     assert not plain.with_suffix(".ipynb").exists()
+
+
+def test_rebuild_keeps_outputs_that_differ_only_in_sanitized_timings(tmp_path: Path) -> None:
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_notebooks import keep_unchanged_outputs
+
+    def notebook(bar: str, count: str) -> nbformat.NotebookNode:
+        cell = nbformat.v4.new_code_cell("run()")
+        cell.outputs = [
+            nbformat.v4.new_output("stream", name="stderr", text=bar),
+            nbformat.v4.new_output("stream", name="stdout", text=count),
+        ]
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    stored_bar = "\r100%|##| 10/10 [00:00<00:00, 56.27batch/s]"
+    target = tmp_path / "01_x.ipynb"
+    nbformat.write(notebook(stored_bar, "10 rows\n"), target)
+
+    fresh = notebook("\r100%|##| 10/10 [00:01<00:00,  9.80batch/s]", "10 rows\n")
+    keep_unchanged_outputs(fresh, target)
+    assert fresh.cells[0].outputs[0].text == stored_bar
+
+    changed = notebook("\r100%|##| 10/10 [00:01<00:00,  9.80batch/s]", "11 rows\n")
+    keep_unchanged_outputs(changed, target)
+    assert changed.cells[0].outputs[1].text == "11 rows\n"
