@@ -63,11 +63,87 @@ def output_blocks(outputs: list) -> list[str]:
 
 def ran_on_line(notebook: nbformat.NotebookNode) -> str:
     versions = notebook.metadata.get("ran_on", {})
-    return " · ".join(f"{VERSION_LABELS.get(k, k)} {v}" for k, v in versions.items())
+    return " · ".join(f"{label} {versions[key]}" for key, label in VERSION_LABELS.items() if key in versions)
 
 
-def notebook_to_markdown(notebook: nbformat.NotebookNode, stem: str) -> str:
-    parts: list[str] = []
+ERROR_LINE = re.compile(r"^(ValueError|AttributeError|IndexError|TypeError|KeyError|UserWarning): (.+)$", re.M)
+NOT_KERAS = ("already in ",)  # messages the examples' own helper functions raise
+
+
+def title_of(notebook: nbformat.NotebookNode) -> str:
+    first = notebook.cells[0].source.splitlines()[0]
+    return first.lstrip("# ").strip()
+
+
+def reproduced_errors(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(exception type, message) for each error a notebook prints, as Keras worded it.
+
+    A message of the form "Exception encountered when calling X.call()." is followed by its real
+    reason on a later line; that reason is kept with it. Values Keras appends after
+    "Target variable:" are cut, since they are the example's numbers, not the message.
+    """
+    found = []
+    for cell in notebook.cells:
+        text = ANSI_ESCAPE.sub("", "".join(o.get("text", "") for o in cell.get("outputs", [])))
+        for match in ERROR_LINE.finditer(text):
+            kind, message = match.group(1), match.group(2).split(" Target variable:")[0]
+            if message.startswith("Exception encountered when calling"):
+                rest = [line.strip() for line in text[match.end() :].splitlines() if line.strip()]
+                message = f"{message} {rest[0]}" if rest else message
+            if not message.startswith(NOT_KERAS) and (kind, message) not in found:
+                found.append((kind, message))
+    return found
+
+
+def message_family(message: str) -> str:
+    """The fixed part of a message, before the details that change from case to case."""
+    for separator in (" Received", " Existing layers are", " Example error message"):
+        message = message.split(separator)[0]
+    return message
+
+
+def error_index_markdown(notebooks: list[tuple[PurePosixPath, nbformat.NotebookNode]]) -> str:
+    families: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for rel, notebook in notebooks:
+        link = f"[{title_of(notebook)}]({rel.with_suffix('.md').as_posix()})"
+        for kind, message in reproduced_errors(notebook):
+            variants = families.setdefault((kind, message_family(message)), {})
+            if link not in variants.setdefault(message, []):
+                variants[message].append(link)
+    parts = [
+        # Pasted messages should land here first: Material's search multiplies this page's scores.
+        "---\nsearch:\n  boost: 8\n---",
+        "# Error index",
+        "Every Keras error and warning message that the examples reproduce, exactly as Keras "
+        "printed it on the pinned versions, with the page that reproduces it and shows the fix. "
+        "Paste a message into the search box to land here or on that page. This page is built "
+        "from the examples' stored outputs, so it lists nothing they do not print.",
+    ]
+    for (kind, family), variants in sorted(families.items(), key=lambda item: (item[0][0], item[0][1].lower())):
+        short = family if len(family) <= 90 else family[:87].rsplit(" ", 1)[0] + " …"
+        parts.append(f"## {kind}: {short.replace('`', '')}")
+        for message, links in variants.items():
+            parts.append(fenced(f"{kind}: {message}", "text"))
+            parts.append("Reproduced and fixed in: " + ", ".join(links) + ".")
+    return "\n\n".join(parts) + "\n"
+
+
+def notebook_links(rel: PurePosixPath, repo_url: str | None, branch: str = "main") -> str:
+    links = [f"[notebook]({rel.stem}.ipynb)", f"[script]({rel.stem}.py)"]
+    if repo_url:
+        repo = repo_url.rstrip("/")
+        github_path = repo.split("github.com/", 1)[-1]
+        links.append(f"[view source]({repo}/blob/{branch}/{rel.with_suffix('.py')})")
+        links.append(
+            f"[open in Colab](https://colab.research.google.com/github/{github_path}/blob/{branch}/{rel.with_suffix('.ipynb')})"
+        )
+    return " · ".join(links)
+
+
+def notebook_to_markdown(notebook: nbformat.NotebookNode, stem: str, links: str = "") -> str:
+    errors = reproduced_errors(notebook)
+    # A page that reproduces and fixes errors should rank for them over pages that merely share words.
+    parts: list[str] = ["---\nsearch:\n  boost: 4\n---"] if errors else []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "markdown":
             parts.append(cell.source)
@@ -77,23 +153,30 @@ def notebook_to_markdown(notebook: nbformat.NotebookNode, stem: str) -> str:
         if index == 0:  # right under the title
             parts.append(
                 f'<p class="ran-on" markdown>Outputs produced on {ran_on_line(notebook)}. '
-                f"Download: [notebook]({stem}.ipynb) · [script]({stem}.py)</p>"
+                f"{links or f'Download: [notebook]({stem}.ipynb) · [script]({stem}.py)'}</p>"
             )
+    if errors:
+        parts.append("## Errors reproduced on this page")
+        parts.append("Each one is printed by a cell above, then fixed. All are listed in the [error index](../../errors.md).")
+        parts.extend(fenced(f"{kind}: {message}", "text") for kind, message in errors)
     return "\n\n".join(parts) + "\n"
 
 
 @event_priority(100)  # before the search plugin and the nav are built
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    loaded = []
     for path in example_notebooks():
         rel = PurePosixPath(path.relative_to(ROOT).as_posix())
         notebook = nbformat.read(path, as_version=4)
-        page = notebook_to_markdown(notebook, rel.stem)
+        loaded.append((rel, notebook))
+        page = notebook_to_markdown(notebook, rel.stem, notebook_links(rel, config.repo_url))
         files.append(File.generated(config, str(rel.with_suffix(".md")), content=page))
         for suffix in (".ipynb", ".py"):
             source = path.with_suffix(suffix)
             files.append(
                 File.generated(config, str(rel.with_suffix(suffix)), abs_src_path=str(source))
             )
+    files.append(File.generated(config, "errors.md", content=error_index_markdown(loaded)))
     return files
 
 
