@@ -213,7 +213,16 @@ def extraction_results_table(results: dict) -> str:
     )
 
 
+def pinned_versions() -> str:
+    pins = dict(
+        line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    return ", ".join(f"{VERSION_LABELS[name]} {pins[name]}" for name in ("tensorflow", "keras", "numpy"))
+
+
 def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
+    markdown = markdown.replace("{{ pinned_versions }}", pinned_versions())
     if "{{ extraction_results }}" in markdown:
         results = json.loads(BENCHMARK_RESULTS.read_text())
         markdown = markdown.replace("{{ extraction_results }}", extraction_results_table(results))

@@ -76,3 +76,38 @@ def test_benchmark_page_shows_the_saved_results(site: Path) -> None:
     assert "{{ extraction_results }}" not in html
     assert f"{results['per_branch_s']:.4f}" in html and f"{results['single_pass_s']:.4f}" in html
     assert results["versions"]["tensorflow"] in html
+
+
+ERROR_PRINTED = re.compile(r"^(ValueError|AttributeError|IndexError|TypeError|KeyError|UserWarning): (.+)$", re.M)
+
+
+def test_error_index_lists_every_error_the_examples_print(site: Path) -> None:
+    index = html_lib.unescape((site / "errors" / "index.html").read_text())
+    count = 0
+    for source in EXAMPLE_SOURCES:
+        notebook = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
+        for cell in notebook.cells:
+            text = re.sub(r"\x1b\[[0-9;]*m", "", "".join(o.get("text", "") for o in cell.get("outputs", [])))
+            for kind, message in ERROR_PRINTED.findall(text):
+                if message.startswith("already in "):  # the example's own helper, not Keras
+                    continue
+                count += 1
+                assert f"{kind}: {message.split(' Target variable:')[0]}" in index, message[:80]
+    assert count >= 20
+
+
+def test_home_page_names_the_pinned_versions(site: Path) -> None:
+    html = (site / "index.html").read_text()
+    for package in ("tensorflow", "keras", "numpy"):
+        pin = next(l.split("==")[1] for l in (ROOT / "requirements.txt").read_text().splitlines() if l.startswith(f"{package}=="))
+        assert pin in html, package
+
+
+@pytest.mark.parametrize("source", EXAMPLE_SOURCES, ids=example_id)
+def test_example_page_links_to_source_and_colab(site: Path, source: Path) -> None:
+    repo_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["repo_url"].rstrip("/")
+    rel = source.relative_to(ROOT)
+    html = (site / rel.with_suffix("") / "index.html").read_text()
+    assert f'href="{repo_url}/blob/main/{rel.as_posix()}"' in html
+    colab = f"https://colab.research.google.com/github/{repo_url.split('github.com/')[1]}/blob/main/{rel.with_suffix('.ipynb').as_posix()}"
+    assert f'href="{colab}"' in html

@@ -22,6 +22,8 @@
 # ## Setup
 
 # %%
+import tempfile
+
 import keras
 from keras import layers
 
@@ -121,6 +123,16 @@ for filters in (8, 16, 32):
     channels, merge_count, mix_count = mix_params(filters)
     print(f"path_5x5 filters {filters:2d}: joined channels {channels}, "
           f"merge {merge_count} parameters, mix {mix_count} = {channels} * 4 + 4")
+
+# %% [markdown]
+# ## The diagram
+#
+# `keras.utils.plot_model` (it needs `pydot` and Graphviz's `dot`) draws the two paths meeting at
+# `merge`. It writes a PNG file, here into a temporary folder so nothing of yours is overwritten.
+
+# %%
+diagram = f"{tempfile.mkdtemp()}/two_paths.png"
+keras.utils.plot_model(model, to_file=diagram, show_shapes=True, show_layer_names=True, dpi=60)
 
 # %% [markdown]
 # ## The summary says the same

@@ -22,6 +22,8 @@
 # ## Setup
 
 # %%
+import tempfile
+
 import keras
 import numpy as np
 from keras import layers
@@ -43,6 +45,10 @@ branches = [
 merged = layers.Concatenate(name="merge")(branches)
 output = layers.Dense(2, name="head")(layers.GlobalAveragePooling2D(name="pool")(merged))
 model = keras.Model(image, output, name="three_branches")
+
+# %%
+diagram = f"{tempfile.mkdtemp()}/three_branches.png"  # a temporary folder: nothing of yours is overwritten
+keras.utils.plot_model(model, to_file=diagram, show_shapes=True, show_layer_names=True, dpi=60)
 
 # %% [markdown]
 # ## The merge layer's `.input` is the list of branch tensors

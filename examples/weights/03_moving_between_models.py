@@ -168,8 +168,20 @@ for path, layer in leaf_layers(fresh).items():
     print(f"{path:20} equals the source's layer of that name: {same}")
 
 # %% [markdown]
-# Whether a branch arrives depends on where it sits in each model, not on its name. When the
-# models differ, copy by name as above; or save each shared branch on its own
+# Whether a branch arrives depends on where it sits in each model, not on its name.
+#
+# Keras 2 code asked for name matching with `by_name=True`. Keras 3 keeps that argument only for
+# legacy `.h5` files:
+
+# %%
+try:
+    fresh.load_weights(weights_file, by_name=True)
+except ValueError as err:
+    print(f"ValueError: {err}".replace(str(folder), "<folder>"))
+
+# %% [markdown]
+# (The temporary folder's path is replaced by `<folder>`, since it differs on every run.) When
+# the models differ, copy by name as above; or save each shared branch on its own
 # (`model.get_layer("image_branch").save_weights(...)`) and load it into the same branch.
 
 # %% [markdown]
