@@ -18,6 +18,8 @@ from mkdocs.structure.files import File, Files
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 BENCHMARK_RESULTS = ROOT / "benchmarks" / "results" / "extraction.json"
+BACKEND_MATRIX = ROOT / "docs" / "backend_matrix.json"
+STATUS_LABELS = {"pass": "✅ pass", "differs": "⚠️ differs", "fails": "❌ fails"}
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 NBVAL_MARKER = re.compile(r"^\s*# NBVAL_\w+\s*$\n?", re.M)
 VERSION_LABELS = {"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy", "python": "Python"}
@@ -221,8 +223,30 @@ def pinned_versions() -> str:
     return ", ".join(f"{VERSION_LABELS[name]} {pins[name]}" for name in ("tensorflow", "keras", "numpy"))
 
 
+def backend_matrix_markdown(matrix: dict) -> str:
+    """The compatibility table, one row per example, and the reason for every cell not a pass."""
+    backends = ("tensorflow", "jax", "torch")
+    anchor = lambda example, backend: f"{example.replace('/', '-')}-{backend}"  # noqa: E731
+    rows = ["| example | TensorFlow | JAX | PyTorch |", "|---|---|---|---|"]
+    reasons = []
+    for example, row in matrix.items():
+        cells = []
+        for backend in backends:
+            cell = row[backend]
+            label = STATUS_LABELS[cell["status"]]
+            if cell["reason"]:
+                label += f" ([why](#{anchor(example, backend)}))"
+                reasons += [f'<a id="{anchor(example, backend)}"></a>', f"**{example}** on {backend}:", "", fenced(cell["reason"], "text"), ""]
+            cells.append(label)
+        rows.append(f"| [{example}](examples/{example}.md) | " + " | ".join(cells) + " |")
+    tail = ["## Why a cell is not a pass", "", *reasons] if reasons else ["Every example passes on every backend."]
+    return "\n".join(rows + [""] + tail)
+
+
 def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
     markdown = markdown.replace("{{ pinned_versions }}", pinned_versions())
+    if "{{ backend_matrix }}" in markdown:
+        markdown = markdown.replace("{{ backend_matrix }}", backend_matrix_markdown(json.loads(BACKEND_MATRIX.read_text())))
     if "{{ extraction_results }}" in markdown:
         results = json.loads(BENCHMARK_RESULTS.read_text())
         markdown = markdown.replace("{{ extraction_results }}", extraction_results_table(results))

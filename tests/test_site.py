@@ -111,3 +111,14 @@ def test_example_page_links_to_source_and_colab(site: Path, source: Path) -> Non
     assert f'href="{repo_url}/blob/main/{rel.as_posix()}"' in html
     colab = f"https://colab.research.google.com/github/{repo_url.split('github.com/')[1]}/blob/main/{rel.with_suffix('.ipynb').as_posix()}"
     assert f'href="{colab}"' in html
+
+
+def test_backend_page_shows_every_cell_of_the_matrix(site: Path) -> None:
+    import json
+
+    matrix = json.loads((ROOT / "docs" / "backend_matrix.json").read_text())
+    html = html_lib.unescape((site / "backends" / "index.html").read_text())
+    for example, row in matrix.items():
+        assert f"examples/{example}/" in html
+        for cell in row.values():
+            assert cell["reason"] in html
