@@ -1,14 +1,14 @@
-"""Every example also runs as a plain script, in a fresh process, and exits 0."""
+"""Every example also runs as a plain script, in a fresh process, exits 0, and prints the same
+checked claims (lines ending in True or False) as its notebook."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_SOURCES, example_id
+
+from backend_matrix import check
 
 
 def test_there_are_examples() -> None:
@@ -16,16 +16,6 @@ def test_there_are_examples() -> None:
 
 
 @pytest.mark.parametrize("source", EXAMPLE_SOURCES, ids=example_id)
-def test_example_runs_as_script(source: Path, tmp_path: Path) -> None:
-    # A scratch working directory: whatever an example writes lands there, not in the repository.
-    result = subprocess.run(
-        [sys.executable, str(source)],
-        cwd=tmp_path,
-        env=dict(os.environ, MPLBACKEND="Agg"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    assert result.stdout.strip(), "the example printed nothing"
+def test_example_runs_as_script(source: Path) -> None:
+    # check() runs it in a scratch folder, so whatever it writes never lands in the repository.
+    assert check(source, "tensorflow") == {"status": "pass", "reason": ""}

@@ -75,7 +75,7 @@ print(sum(1 for _ in batches()), "batches of", BATCH_SIZE)
 # ## Output files that refuse to overwrite
 #
 # `np.lib.format.open_memmap` creates a real `.npy` file of the final size on disk and maps it
-# into memory: writing a slice writes to the file, and only the pages you touch use RAM. The
+# into memory: writing a slice writes to the file, and nothing is allocated for the rest. The
 # function refuses to replace an existing file unless told to.
 
 # %%
@@ -94,8 +94,11 @@ def open_outputs(folder: Path, shapes: dict, num_samples: int, overwrite: bool =
 # ## Extract, batch by batch
 #
 # Each batch runs once through the extractor, and its three results go straight into the files.
-# Memory holds one batch and its branch values, whatever `NUM_SAMPLES` is. The progress bar
-# goes to stderr; its timings vary from run to run.
+# Your arrays hold one batch and its branch values, whatever `NUM_SAMPLES` is. (Pages already
+# written stay mapped, and count in the process's resident memory, until the map is closed; the
+# operating system can drop them at any time, since they are on disk. `scripts/extract_layers.py`
+# maps one batch's rows at a time, so even that figure stays flat.) The progress bar goes to
+# stderr; its timings vary from run to run.
 
 # %%
 folder = Path(tempfile.mkdtemp()) / "branch_values"
