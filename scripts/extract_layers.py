@@ -215,8 +215,7 @@ def extract(args: argparse.Namespace, targets: dict[str, Path]) -> dict[str, tup
                     # MirroredStrategy (TensorFlow 2.21): pad with copies of the last sample.
                     padding = -len(batch) % batch_size
                     batch = np.concatenate([batch, np.repeat(batch[-1:], padding, axis=0)])
-                if replicas > 1:  # predict() splits each batch across the replicas
-                    values = extractor.predict(batch, batch_size=batch_size, verbose=0)
+                    values = extractor.predict(batch, batch_size=batch_size, verbose=0)  # splits across replicas
                 else:  # predict_on_batch() builds no input pipeline per call, so memory stays flat
                     parts = [extractor.predict_on_batch(batch[i : i + batch_size]) for i in range(0, len(batch), batch_size)]
                     values = [np.concatenate(p) for p in zip(*parts)] if len(args.layers) > 1 else [np.concatenate(parts)]

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_SOURCES, ROOT, example_id
+from conftest import EXAMPLE_SOURCES, example_id
 
 from backend_matrix import MATRIX_FILE, check
 
