@@ -2,6 +2,7 @@
 
     python scripts/backend_matrix.py            # all examples, all backends -> docs/backend_matrix.json
     python scripts/backend_matrix.py --jobs 2
+    python scripts/backend_matrix.py examples/weights/02_reassigning.py   # re-record just these
 
 A cell of the matrix is "pass" when the script exits 0 and every line it prints that ends in True
 or False (the examples' checked claims) reads as it does in the TensorFlow notebook; "differs"
@@ -74,16 +75,25 @@ def check(source: Path, backend: str) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sources", nargs="*", type=Path, help="example .py files (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=MATRIX_FILE)
     args = parser.parse_args(argv)
-    cells = [(source, backend) for source in example_sources() for backend in BACKENDS]
+    known = example_sources()
+    sources = [p.resolve() for p in args.sources] or known
+    unknown = [str(p) for p in sources if p not in known]
+    if unknown:
+        parser.error(f"not example sources: {', '.join(unknown)}")
+    cells = [(source, backend) for source in sources for backend in BACKENDS]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         outcomes = list(pool.map(lambda cell: check(*cell), cells))
-    matrix: dict[str, dict[str, dict[str, str]]] = {}
+    # Re-recording some examples keeps the other rows as they were.
+    matrix: dict[str, dict[str, dict[str, str]]] = json.loads(args.out.read_text()) if args.sources and args.out.exists() else {}
     for (source, backend), outcome in zip(cells, outcomes):
         matrix.setdefault(example_id(source), {})[backend] = outcome
         print(f"{example_id(source):40} {backend:10} {outcome['status']} {outcome['reason']}", flush=True)
+    order = [example_id(s) for s in known]
+    matrix = {k: matrix[k] for k in sorted(matrix, key=lambda k: order.index(k) if k in order else len(order))}
     args.out.write_text(json.dumps(matrix, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {args.out}")
     return 0

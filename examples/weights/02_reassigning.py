@@ -58,11 +58,38 @@ new_kernel = np.zeros((4, 2), dtype="float32")
 layer_b.set_weights([new_kernel, np.full((2,), 0.5, dtype="float32")])
 
 # %% [markdown]
-# The arrays are copied into the variables: changing `new_kernel` afterwards does nothing.
+# ## Does `set_weights` copy your arrays?
+#
+# TensorFlow and PyTorch copy them. JAX on the CPU may not: when a NumPy array's memory starts on
+# a 64-byte boundary, the variable can adopt that memory as it is, and a later change to your
+# array changes the layer. Whether an array is aligned depends on where NumPy put it, so the
+# effect comes and goes. This array is aligned on purpose, to show it every time:
 
 # %%
-new_kernel[:] = 9.0
-print("kernel still zero:", not np.any(layer_b.kernel.numpy()))
+def aligned_zeros(shape: tuple) -> np.ndarray:
+    """Zeros whose memory starts on a 64-byte boundary."""
+    size = int(np.prod(shape))
+    raw = np.zeros(size + 16, dtype="float32")
+    start = (-raw.ctypes.data % 64) // 4
+    return raw[start : start + size].reshape(shape)
+
+
+probe = layers.Dense(2, name="probe")
+probe.build((None, 4))
+array = aligned_zeros((4, 2))
+probe.set_weights([array, np.zeros((2,), dtype="float32")])
+array[:] = 9.0
+print("probe kernel changed with the array:", bool(np.any(probe.kernel.numpy())))
+
+# %% [markdown]
+# On TensorFlow it prints False; the [compatibility matrix](../../backends.md) records what JAX
+# prints. Whatever the backend, hand over a copy if you will keep changing the array:
+
+# %%
+array = aligned_zeros((4, 2))
+probe.set_weights([array.copy(), np.zeros((2,), dtype="float32")])
+array[:] = 9.0
+print("probe kernel still zero:", not np.any(probe.kernel.numpy()))
 
 # %% [markdown]
 # ## Check that exactly what you meant changed
@@ -152,7 +179,8 @@ print([v.path for v in unbuilt.weights], unbuilt.bias.numpy())
 # %% [markdown]
 # ## In short
 #
-# - `set_weights(arrays)` copies one array per variable, in the order of `layer.weights`.
+# - `set_weights(arrays)` sets one array per variable, in the order of `layer.weights`; pass
+#   copies if you will change the arrays afterwards (JAX may share their memory).
 # - `variable.assign(array)` replaces one variable; shapes must match exactly.
 # - "expecting N weights" with N = 0 means the layer is not built: `build(shape)` first.
 # - After any change, compare predictions before and after to prove only the intended part moved.
