@@ -215,11 +215,14 @@ def extraction_results_table(results: dict) -> str:
     )
 
 
+def requirement_pins() -> dict[str, str]:
+    """{package: version} for every `name==version` line of requirements.txt."""
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    return dict(line.split("==") for line in lines if "==" in line and not line.startswith("#"))
+
+
 def pinned_versions() -> str:
-    pins = dict(
-        line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines()
-        if "==" in line and not line.startswith("#")
-    )
+    pins = requirement_pins()
     return ", ".join(f"{VERSION_LABELS[name]} {pins[name]}" for name in ("tensorflow", "keras", "numpy"))
 
 

@@ -9,12 +9,9 @@ import jupytext
 import nbformat
 import pytest
 from conftest import EXAMPLE_SOURCES, ROOT, example_id
+from site_hooks import requirement_pins
 
-PINS = dict(
-    line.split("==")
-    for line in (ROOT / "requirements.txt").read_text().splitlines()
-    if "==" in line and not line.startswith("#")
-)
+PINS = requirement_pins()
 NOISE = {
     "TensorFlow start-up noise": r"cpu_feature_guard|oneDNN custom operations|absl::InitializeLog|"
     r"Could not find cuda drivers|Unable to register cu",

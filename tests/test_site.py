@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import html as html_lib
-import re
 
 import nbformat
 import pytest
 import yaml
 from conftest import EXAMPLE_SOURCES, ROOT, example_id
+from site_hooks import ANSI_ESCAPE, ERROR_LINE, NOT_KERAS, requirement_pins
 
 
 def nav_pages(nav: list) -> list[str]:
@@ -57,7 +57,7 @@ def test_example_page_shows_stored_outputs(site: Path, source: Path) -> None:
         for cell in notebook.cells
         for output in cell.get("outputs", [])
         if output.get("name") == "stdout"
-        for line in re.sub(r"\x1b\[[0-9;]*m", "", output["text"]).splitlines()
+        for line in ANSI_ESCAPE.sub("", output["text"]).splitlines()
         if line.strip()
     ]
     assert stdout_lines, "the notebook has no printed output to show"
@@ -78,18 +78,15 @@ def test_benchmark_page_shows_the_saved_results(site: Path) -> None:
     assert results["versions"]["tensorflow"] in html
 
 
-ERROR_PRINTED = re.compile(r"^(ValueError|AttributeError|IndexError|TypeError|KeyError|UserWarning): (.+)$", re.M)
-
-
 def test_error_index_lists_every_error_the_examples_print(site: Path) -> None:
     index = html_lib.unescape((site / "errors" / "index.html").read_text())
     count = 0
     for source in EXAMPLE_SOURCES:
         notebook = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
         for cell in notebook.cells:
-            text = re.sub(r"\x1b\[[0-9;]*m", "", "".join(o.get("text", "") for o in cell.get("outputs", [])))
-            for kind, message in ERROR_PRINTED.findall(text):
-                if message.startswith("already in "):  # the example's own helper, not Keras
+            text = ANSI_ESCAPE.sub("", "".join(o.get("text", "") for o in cell.get("outputs", [])))
+            for kind, message in ERROR_LINE.findall(text):
+                if message.startswith(NOT_KERAS):
                     continue
                 count += 1
                 assert f"{kind}: {message.split(' Target variable:')[0]}" in index, message[:80]
@@ -98,9 +95,9 @@ def test_error_index_lists_every_error_the_examples_print(site: Path) -> None:
 
 def test_home_page_names_the_pinned_versions(site: Path) -> None:
     html = (site / "index.html").read_text()
+    pins = requirement_pins()
     for package in ("tensorflow", "keras", "numpy"):
-        pin = next(l.split("==")[1] for l in (ROOT / "requirements.txt").read_text().splitlines() if l.startswith(f"{package}=="))
-        assert pin in html, package
+        assert pins[package] in html, package
 
 
 @pytest.mark.parametrize("source", EXAMPLE_SOURCES, ids=example_id)

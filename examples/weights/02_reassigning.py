@@ -54,8 +54,16 @@ print(before.shape)
 # %%
 layer_b = model.get_layer("branch_b")
 print([v.path for v in layer_b.weights])
-new_kernel = np.zeros((4, 2), dtype="float32")
-layer_b.set_weights([new_kernel, np.full((2,), 0.5, dtype="float32")])
+layer_b.set_weights([np.zeros((4, 2), dtype="float32"), np.full((2,), 0.5, dtype="float32")])
+
+# %% [markdown]
+# ## Check that exactly what you meant changed
+
+# %%
+after = model.predict(batch, verbose=0)
+print("branch_a columns unchanged:", np.array_equal(after[:, :3], before[:, :3]))
+print("branch_b columns are tanh(0.5):", np.allclose(after[:, 3:], np.tanh(0.5)))
+print(np.round(after[:, 3:], 4))
 
 # %% [markdown]
 # ## Does `set_weights` copy your arrays?
@@ -90,15 +98,6 @@ array = aligned_zeros((4, 2))
 probe.set_weights([array.copy(), np.zeros((2,), dtype="float32")])
 array[:] = 9.0
 print("probe kernel still zero:", not np.any(probe.kernel.numpy()))
-
-# %% [markdown]
-# ## Check that exactly what you meant changed
-
-# %%
-after = model.predict(batch, verbose=0)
-print("branch_a columns unchanged:", np.array_equal(after[:, :3], before[:, :3]))
-print("branch_b columns are tanh(0.5):", np.allclose(after[:, 3:], np.tanh(0.5)))
-print(np.round(after[:, 3:], 4))
 
 # %% [markdown]
 # ## `variable.assign`: one variable
