@@ -82,5 +82,23 @@ def test_example_follows_the_guide(source: Path) -> None:
     cells = jupytext.read(source).cells
     assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# "), "title first"
     assert any(c.source.startswith("## In short") for c in cells if c.cell_type == "markdown")
+    assert cells[1].cell_type == "markdown" and cells[1].source.startswith("## Short answer"), (
+        "the cell after the title is the short answer"
+    )
     if "random" in text or "Dense(" in text or "Conv" in text:
         assert "keras.utils.set_random_seed(0)" in text
+
+
+def fenced_code(markdown: str) -> list[str]:
+    """The non-blank lines of every fenced code block in a markdown cell."""
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", markdown, re.M | re.S)
+    return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("source", EXAMPLE_SOURCES, ids=example_id)
+def test_short_answer_code_runs_on_the_page(source: Path) -> None:
+    cells = jupytext.read(source).cells
+    short_answer = cells[1].source if len(cells) > 1 else ""
+    ran = {line.strip() for c in cells if c.cell_type == "code" for line in c.source.splitlines()}
+    missing = [line for line in fenced_code(short_answer) if line not in ran]
+    assert missing == [], "short-answer lines that no code cell of the page runs"
