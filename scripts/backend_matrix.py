@@ -65,11 +65,12 @@ def check(source: Path, backend: str) -> dict[str, str]:
         errors = [m.group(0) for line in result.stderr.splitlines() if (m := ERROR.match(line.strip()))]
         return {"status": "fails", "reason": (errors[-1] if errors else result.stderr.strip()[-300:])[:300]}
     expected, got = claims(stored_stdout(source)), claims(result.stdout)
-    for want, have in zip(expected, got):
+    for want, have in zip(expected, got, strict=False):  # a length mismatch is reported below
         if want != have:
             return {"status": "differs", "reason": f"prints “{have}” where TensorFlow prints “{want}”"}
     if len(expected) != len(got):
-        return {"status": "differs", "reason": f"prints {len(got)} checked claims where TensorFlow prints {len(expected)}"}
+        reason = f"prints {len(got)} checked claims where TensorFlow prints {len(expected)}"
+        return {"status": "differs", "reason": reason}
     return {"status": "pass", "reason": ""}
 
 
@@ -88,8 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         outcomes = list(pool.map(lambda cell: check(*cell), cells))
     # Re-recording some examples keeps the other rows as they were.
-    matrix: dict[str, dict[str, dict[str, str]]] = json.loads(args.out.read_text()) if args.sources and args.out.exists() else {}
-    for (source, backend), outcome in zip(cells, outcomes):
+    keep_others = args.sources and args.out.exists()
+    matrix: dict[str, dict[str, dict[str, str]]] = json.loads(args.out.read_text()) if keep_others else {}
+    for (source, backend), outcome in zip(cells, outcomes, strict=True):
         matrix.setdefault(example_id(source), {})[backend] = outcome
         print(f"{example_id(source):40} {backend:10} {outcome['status']} {outcome['reason']}", flush=True)
     order = [example_id(s) for s in known]

@@ -12,9 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_SOURCES, example_id
-
 from backend_matrix import MATRIX_FILE, check
+from conftest import EXAMPLE_SOURCES, example_id
 
 MATRIX = json.loads(MATRIX_FILE.read_text())
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_SOURCES, example_id
-
 from backend_matrix import check
+from conftest import EXAMPLE_SOURCES, example_id
 
 
 def test_there_are_examples() -> None:
