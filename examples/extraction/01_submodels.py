@@ -19,6 +19,20 @@
 # costs.
 
 # %% [markdown]
+# ## Short answer
+#
+# A model from the main model's input to one branch's output reads that branch; it reuses the
+# main model's layers, so its weights are the same variables, not copies:
+#
+# ```python
+# model_a = keras.Model(model.inputs, model.get_layer("branch_a").output, name="only_a")
+# values_a = model_a.predict(batch, verbose=0)
+# ```
+#
+# Each such sub-model re-runs everything before its branch; for several branches at once, use
+# [one pass](02_one_pass.md).
+
+# %% [markdown]
 # ## Setup
 
 # %%

@@ -19,6 +19,18 @@
 # branches sit inside a nested model or a subclassed model.
 
 # %% [markdown]
+# ## Short answer
+#
+# The merge layer's `.input` is the list of branch tensors. One model that outputs them and the
+# final output runs every layer once:
+#
+# ```python
+# merge = model.get_layer("merge")
+# extractor = keras.Model(model.inputs, [*merge.input, model.output], name="extractor")
+# *branch_values, final = extractor.predict(batch, verbose=0)
+# ```
+
+# %% [markdown]
 # ## Setup
 
 # %%
@@ -135,7 +147,9 @@ class ThreeBranches(keras.Model):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.stem = layers.Conv2D(8, 3, padding="same", activation="relu", name="stem")
-        self.branches = [layers.Conv2D(4, k, padding="same", activation="relu", name=f"branch_{k}x{k}") for k in (1, 3, 5)]
+        self.branches = [
+            layers.Conv2D(4, k, padding="same", activation="relu", name=f"branch_{k}x{k}") for k in (1, 3, 5)
+        ]
         self.merge = layers.Concatenate(name="merge")
         self.pool = layers.GlobalAveragePooling2D(name="pool")
         self.head = layers.Dense(2, name="head")

@@ -20,6 +20,21 @@
 # ships the same recipe as a program: `scripts/extract_layers.py`.
 
 # %% [markdown]
+# ## Short answer
+#
+# Call a one-pass extractor batch by batch and write each result into a memory-mapped `.npy`
+# file of the final size, so the dataset's branch values never sit in memory at once:
+#
+# ```python
+# extractor = keras.Model(model.inputs, merge.input, name="extractor")
+# outputs = open_outputs(folder, shapes, NUM_SAMPLES)
+# values = extractor.predict_on_batch(batch)
+# outputs[name][row : row + len(batch)] = value
+# ```
+#
+# `open_outputs` (below) wraps `np.lib.format.open_memmap` and refuses to overwrite.
+
+# %% [markdown]
 # ## Setup
 
 # %%
@@ -102,13 +117,13 @@ def open_outputs(folder: Path, shapes: dict, num_samples: int, overwrite: bool =
 
 # %%
 folder = Path(tempfile.mkdtemp()) / "branch_values"
-shapes = {name: tuple(t.shape[1:]) for name, t in zip(names, merge.input)}
+shapes = {name: tuple(t.shape[1:]) for name, t in zip(names, merge.input, strict=True)}
 outputs = open_outputs(folder, shapes, NUM_SAMPLES)
 row = 0
 total = -(-NUM_SAMPLES // BATCH_SIZE)
 for batch in tqdm(batches(), total=total, unit="batch", file=sys.stderr, mininterval=0, miniters=1):
     values = extractor.predict_on_batch(batch)
-    for name, value in zip(names, values):
+    for name, value in zip(names, values, strict=True):
         outputs[name][row : row + len(batch)] = value
     row += len(batch)
 for array in outputs.values():
@@ -129,7 +144,7 @@ k = 4
 batch_k = next(b for i, b in enumerate(batches()) if i == k)
 direct = extractor.predict_on_batch(batch_k)
 rows = slice(k * BATCH_SIZE, (k + 1) * BATCH_SIZE)
-for name, value in zip(names, direct):
+for name, value in zip(names, direct, strict=True):
     print(f"{name}: batch {k} on disk equals a direct call: {np.allclose(loaded[name][rows], value, atol=1e-6)}")
 
 # %% [markdown]
@@ -148,8 +163,10 @@ except FileExistsError as err:
 # ## In short
 #
 # - Build one extractor from the merge layer's inputs; call it once per batch.
-# - Allocate each output with `np.lib.format.open_memmap` and write batch slices into it: memory
-#   stays at one batch, the file is a normal `.npy`.
+# - Allocate each output with `np.lib.format.open_memmap` and write batch slices into it: your
+#   arrays hold one batch, the file is a normal `.npy`. Written pages stay mapped (and counted
+#   in resident memory, though the system can drop them) until the map is closed; map one batch's
+#   rows at a time, as `scripts/extract_layers.py` does, to keep even that flat.
 # - Reload with `np.load(path, mmap_mode="r")` and check a batch against a direct call.
 # - Refuse to overwrite existing files unless asked; for your own saved model use
 #   `scripts/extract_layers.py`, which also splits work into shards.
