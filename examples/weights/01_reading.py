@@ -16,7 +16,23 @@
 #
 # After this page you know what `get_weights()`, `layer.weights`, `layer.kernel` and
 # `layer.bias` each give you, which weights are trainable, how to tell variables apart by
-# `path`, and where the weights of a two-branch model live.
+# `path` (and when it repeats), and where the weights of a two-branch model live.
+
+# %% [markdown]
+# ## Short answer
+#
+# `get_weights()` gives NumPy copies (`[kernel, bias]` for `Dense`); `layer.weights`,
+# `layer.kernel` and `layer.bias` give the variables themselves, which you can change in place.
+#
+# ```python
+# dense = model.get_layer("branch_a")
+# arrays = dense.get_weights()
+# print("kernel is weights[0]:", dense.kernel is dense.weights[0])
+# ```
+#
+# `variable.path` (`branch_a/kernel`) is not unique in every model: two functional sub-models
+# that each hold a layer named `proj` give `proj/kernel` twice. Tell variables apart by the
+# path of layers you reached them through.
 
 # %% [markdown]
 # ## Setup
@@ -62,9 +78,9 @@ print("kernel still non-zero:", bool(np.any(dense.get_weights()[0])))
 # %% [markdown]
 # ## `layer.weights`: the variables themselves
 #
-# Each variable has a `path` (unique in the model: layer name, then variable name), a `name`
-# (just the last part), a shape, and a `trainable` flag. `layer.kernel` and `layer.bias` are the
-# same objects as the entries of `layer.weights`.
+# Each variable has a `path` (the name scope it was created in, here the layer's name, then the
+# variable's name), a `name` (just the last part), a shape, and a `trainable` flag.
+# `layer.kernel` and `layer.bias` are the same objects as the entries of `layer.weights`.
 
 # %%
 for variable in dense.weights:
@@ -73,15 +89,72 @@ print("kernel is weights[0]:", dense.kernel is dense.weights[0])
 print("bias is weights[1]:  ", dense.bias is dense.weights[1])
 
 # %% [markdown]
-# ## `name` repeats, `path` does not
+# ## `name` repeats; `path` here does not
 #
-# Every `Dense` layer's kernel is named `kernel`. To tell the model's variables apart, use `path`:
+# Every `Dense` layer's kernel is named `kernel`. In this model, where every layer has its own
+# name, `path` tells the variables apart:
 
 # %%
 names = [v.name for v in model.weights]
 paths = [v.path for v in model.weights]
 print(f"{len(model.weights)} variables, {len(set(names))} distinct names, {len(set(paths))} distinct paths")
 print(paths)
+
+# %% [markdown]
+# ## When `path` repeats
+#
+# A variable's path is the name scope it was created in, not its place in the model. A
+# functional sub-model builds its layers when you create it, outside any other model, so its
+# variables carry only the layer's name. Two sub-models that each hold a layer named `proj`,
+# joined in one model (which is allowed: the sub-models' names differ), give `proj/kernel` twice:
+
+# %%
+def encoder(name: str) -> keras.Model:
+    features = keras.Input(shape=(4,), name=f"{name}_in")
+    return keras.Model(features, layers.Dense(2, name="proj")(features), name=name)
+
+
+joined_inputs = keras.Input(shape=(4,), name="features")
+encoder_a, encoder_b = encoder("encoder_a"), encoder("encoder_b")
+joined = keras.Model(
+    joined_inputs, layers.Concatenate(name="merge")([encoder_a(joined_inputs), encoder_b(joined_inputs)])
+)
+joined_paths = [v.path for v in joined.weights]
+print(joined_paths)
+print("paths unique:", len(set(joined_paths)) == len(joined_paths))
+
+# %% [markdown]
+# A nested `Sequential` builds its layers inside its own name scope, so there the paths do get a
+# prefix:
+
+# %%
+seq_a = keras.Sequential([layers.Dense(2, name="proj")], name="seq_a")
+seq_b = keras.Sequential([layers.Dense(2, name="proj")], name="seq_b")
+stacked = keras.Model(joined_inputs, layers.Concatenate(name="merge")([seq_a(joined_inputs), seq_b(joined_inputs)]))
+print([v.path for v in stacked.weights])
+
+# %% [markdown]
+# To tell variables apart in any model, name them by the layers you pass through to reach them:
+# walk `model.layers`, go into nested models, and join the names.
+
+# %%
+def variables_by_layer_path(model: keras.Model, prefix: str = "") -> dict:
+    """{layer path/variable name: variable}, nested models included."""
+    found = {}
+    for layer in model.layers:
+        path = f"{prefix}{layer.name}"
+        if isinstance(layer, keras.Model):
+            found.update(variables_by_layer_path(layer, prefix=f"{path}/"))
+        else:
+            found.update({f"{path}/{v.name}": v for v in layer.weights})
+    return found
+
+
+by_layer_path = variables_by_layer_path(joined)
+print(list(by_layer_path))
+print("every variable once:", len(by_layer_path) == len(joined.weights))
+print("encoder_a/proj/kernel is encoder_a's kernel:",
+      by_layer_path["encoder_a/proj/kernel"] is encoder_a.get_layer("proj").kernel)
 
 # %% [markdown]
 # ## Trainable and non-trainable weights
@@ -99,19 +172,23 @@ print("non-trainable:", [v.path for v in norm.non_trainable_weights])
 # ## The weights of each branch, and of the merge
 #
 # Per layer: how many variables, how many numbers. The merge layer has none: a join has nothing
-# to learn.
+# to learn. Its `get_weights()` is simply an empty list; reading it raises no error, so a loop over
+# all layers needs no `try`/`except`, only a check for an empty list.
 
 # %%
 for layer in model.layers:
     count = sum(int(np.prod(v.shape)) for v in layer.weights)
     print(f"{layer.name:14} {len(layer.weights)} variables, {count:3d} numbers")
 print("model.count_params():", model.count_params())
+print("merge get_weights():", model.get_layer("merge").get_weights())
 
 # %% [markdown]
 # ## In short
 #
 # - `get_weights()` returns NumPy copies, for `Dense` in the order `[kernel, bias]`.
 # - `layer.weights` returns the variables; `layer.kernel` and `layer.bias` are the same objects.
-# - `variable.path` (`branch_a/kernel`) is unique in a model; `variable.name` (`kernel`) is not.
+# - `variable.name` (`kernel`) repeats; `variable.path` (`branch_a/kernel`) is the name scope the
+#   variable was created in, and repeats when two functional sub-models hold layers of the same
+#   name. Name variables by the layer path you walk to them when you need a unique key.
 # - `trainable_weights` are learned by gradients; `non_trainable_weights` (batch-norm
 #   statistics) are updated otherwise. A `Concatenate` layer has neither.
