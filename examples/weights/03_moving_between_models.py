@@ -19,6 +19,21 @@
 # copy worked, and know what `load_weights(..., skip_mismatch=True)` really matches on.
 
 # %% [markdown]
+# ## Short answer
+#
+# Between models that differ, copy each shared layer by its path (`image_branch/conv`), checking
+# shapes, with a function like `copy_weights_by_name` below, which reports what it left alone:
+#
+# ```python
+# for outcome, paths in copy_weights_by_name(source, target).items():
+#     print(f"{outcome:14} {paths}")
+# ```
+#
+# `load_weights` from a `.weights.h5` file never looks at names: it gives the n-th layer **of
+# each class** in `model.layers` (the second `Dense`, stored as `layers/dense_1`) the n-th layer of
+# that class in the file.
+
+# %% [markdown]
 # ## Setup
 
 # %%
@@ -26,6 +41,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+import h5py
 import keras
 import numpy as np
 from keras import layers
@@ -47,7 +63,7 @@ def image_branch() -> keras.Sequential:
     )
 
 
-def build(head_units: int, with_notes: bool, table_name: str = "table_branch") -> keras.Model:
+def build(head_units: int, with_notes: bool, table_name: str = "table_branch", norm: bool = False) -> keras.Model:
     image = keras.Input(shape=(8, 8, 1), name="image")
     table = keras.Input(shape=(5,), name="table")
     parts = [image_branch()(image), layers.Dense(4, name=table_name)(table)]
@@ -57,6 +73,8 @@ def build(head_units: int, with_notes: bool, table_name: str = "table_branch") -
         inputs.append(notes)
         parts.append(layers.Dense(2, name="notes_branch")(notes))
     merged = layers.Concatenate(name="merge")(parts)
+    if norm:
+        merged = layers.BatchNormalization(name="norm")(merged)
     return keras.Model(inputs, layers.Dense(head_units, name="head")(merged))
 
 
@@ -121,16 +139,39 @@ for name, data in (("image_branch", images), ("table_branch", tables)):
     print(f"{name}: identical outputs: {same}")
 
 # %% [markdown]
-# ## `load_weights` into a different model matches by position, not by name
+# ## What `load_weights` matches on: the n-th layer of each class
 #
-# A weights file from `save_weights` stores the layers in the model's order. Load it into a copy
-# of the source whose table branch is **renamed**: it loads without a word, and the renamed
-# layer receives `table_branch`'s weights.
+# `save_weights` does not store layer names. It walks `model.layers` in order and files each
+# layer under its class and a counter: the first `Dense` as `layers/dense`, the second as
+# `layers/dense_1`; a nested model's layers go under the nested model's own key. The file's keys
+# that hold arrays:
 
 # %%
+def stored_keys(path: Path) -> list:
+    """The keys of a .weights.h5 file under which at least one array is stored."""
+    keys = []
+
+    def visit(key: str, item) -> None:
+        if key.endswith("/vars") and len(item):
+            keys.append(key.removesuffix("/vars"))
+
+    with h5py.File(path, "r") as file:
+        file.visititems(visit)
+    return keys
+
+
 folder = Path(tempfile.mkdtemp())
 weights_file = folder / "source.weights.h5"
 source.save_weights(weights_file)
+print(stored_keys(weights_file))
+print("source's Dense layers, in order:", [layer.name for layer in source.layers if isinstance(layer, layers.Dense)])
+
+# %% [markdown]
+# `layers/dense` is `table_branch` and `layers/dense_1` is `head`. `load_weights` reads the same
+# keys from the model it loads into. So a **renamed** table branch loads without a word: it is
+# still the first `Dense`.
+
+# %%
 renamed = build(head_units=1, with_notes=False, table_name="table_encoder")
 renamed.load_weights(weights_file)
 print("table_encoder got table_branch's kernel:", np.array_equal(
@@ -138,11 +179,35 @@ print("table_encoder got table_branch's kernel:", np.array_equal(
 ))
 
 # %% [markdown]
-# Loading into the target, whose extra branch shifts the positions, fails on the layers whose
-# shapes no longer line up:
+# It is not a position in the model either. Insert a `BatchNormalization` layer (`norm`) right
+# before `head`: every later position moves, but `head` is still the second `Dense`, so it still
+# receives the source's `head`. Only `norm`, which has no key in the file, fails:
+
+# %%
+with_norm = build(head_units=1, with_notes=False, norm=True)
+print([layer.name for layer in with_norm.layers])
+try:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras also warns about internal containers; see below
+        with_norm.load_weights(weights_file)
+except ValueError as err:
+    print(f"ValueError: {str(err).splitlines()[0]}")
+print("head got the source's head:", np.array_equal(
+    with_norm.get_layer("head").kernel.numpy(), source.get_layer("head").kernel.numpy()
+))
+
+# %% [markdown]
+# (Only the first line of the message is printed; the rest lists the missing variables.) The
+# error comes after every other layer was loaded, as the check shows.
+#
+# A layer of the **same** class added earlier does shift the rest. In the target, `notes_branch`
+# is the second `Dense` in `target.layers` and `head` the third, so `notes_branch` is offered the
+# source's `head` (`layers/dense_1`, wrong shape) and `head` asks for `layers/dense_2`, which the
+# file does not have:
 
 # %%
 fresh = build(head_units=3, with_notes=True)
+print("target's Dense layers, in order:", [layer.name for layer in fresh.layers if isinstance(layer, layers.Dense)])
 try:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the same text is raised below; keep it once
@@ -150,25 +215,31 @@ try:
 except ValueError as err:
     print(f"ValueError: {str(err).splitlines()[0]}")
 
-# (Only the first line is printed; the message goes on with the variable's values.)
-# `skip_mismatch=True` turns those failures into a warning and loads whatever fits **at the
-# same position**. Check what arrived, layer by layer:
+# %% [markdown]
+# `skip_mismatch=True` turns those failures into a warning and loads whatever fits under the
+# same key. Keras also warns that it is "Skipping nested container at
+# '_operations_by_depth/…'": that is an internal list of the same layers, already loaded through
+# `layers`. Print the warning that matters, then check what arrived, layer by layer:
 
 # %%
 fresh = build(head_units=3, with_notes=True)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     fresh.load_weights(weights_file, skip_mismatch=True)
-print(f"{len(caught)} warnings, e.g.: {str(caught[-1].message).splitlines()[0]}")
+for warning in caught:
+    if str(warning.message).startswith("A total"):
+        print(str(warning.message).splitlines()[0])
 for path, layer in leaf_layers(fresh).items():
     original = leaf_layers(source).get(path)
     same = original is not None and all(
-        np.array_equal(a, b) for a, b in zip(layer.get_weights(), original.get_weights())
+        np.array_equal(a, b) for a, b in zip(layer.get_weights(), original.get_weights(), strict=True)
     )
     print(f"{path:20} equals the source's layer of that name: {same}")
 
 # %% [markdown]
-# Whether a branch arrives depends on where it sits in each model, not on its name.
+# Whether a branch arrives depends on its class and on how many layers of that class come before
+# it in `model.layers` (which follows the graph, not the order you wrote the code), never on its
+# name.
 #
 # Keras 2 code asked for name matching with `by_name=True`. Keras 3 keeps that argument only for
 # legacy `.h5` files:
@@ -189,5 +260,7 @@ except ValueError as err:
 #
 # - Copy shared branches by layer path, checking shapes, and report what was not copied.
 # - Prove the copy: the branches must give identical outputs on the same inputs.
-# - `load_weights` pairs layers by position; `skip_mismatch=True` only skips shape mismatches, it
-#   does not look names up.
+# - `load_weights` from a `.weights.h5` file gives the n-th layer of each class in `model.layers`
+#   the n-th of that class in the file (`layers/dense_1`); names are ignored, and a layer of
+#   another class inserted in between shifts nothing.
+# - `skip_mismatch=True` only skips what does not fit under those keys; it does not look names up.
