@@ -19,6 +19,21 @@
 # as you intended.
 
 # %% [markdown]
+# ## Short answer
+#
+# `set_weights` takes one array per variable, in the order of `layer.weights` (`[kernel, bias]`
+# for `Dense`, kernel shaped (inputs, units)); `assign` replaces a single variable:
+#
+# ```python
+# layer_b = model.get_layer("branch_b")
+# layer_b.set_weights([np.zeros((4, 2), dtype="float32"), np.full((2,), 0.5, dtype="float32")])
+# layer_b.bias.assign(np.array([1.0, -1.0], dtype="float32"))
+# ```
+#
+# Shapes must match exactly, and the layer must be built. Pass a copy of an array you will keep
+# changing: on JAX the layer may share its memory.
+
+# %% [markdown]
 # ## Setup
 
 # %%

@@ -19,6 +19,19 @@
 # did not move while the rest did.
 
 # %% [markdown]
+# ## Short answer
+#
+# Set `trainable = False` on the branch, then compile (or compile again):
+#
+# ```python
+# model.get_layer("branch_a").trainable = False
+# model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+# ```
+#
+# Freezing after `compile` but before the first `fit` works too. Freezing a model that has
+# already trained takes effect only once you compile again.
+
+# %% [markdown]
 # ## Setup
 
 # %%
@@ -57,7 +70,7 @@ def snapshot(model: keras.Model) -> dict:
 
 def moved(model: keras.Model, before: dict) -> dict:
     return {
-        name: any(not np.array_equal(a, b) for a, b in zip(model.get_layer(name).get_weights(), arrays))
+        name: any(not np.array_equal(a, b) for a, b in zip(model.get_layer(name).get_weights(), arrays, strict=True))
         for name, arrays in before.items()
     }
 
@@ -92,9 +105,21 @@ print(moved(model, before))
 #
 # ## When the change takes effect
 #
-# Freezing between `compile` and the first `fit` still works. Freezing after the model has
-# trained does **not**, until you compile again: the training step was already built with the
-# old list of trainable weights.
+# Freezing between `compile` and the first `fit` still works: `compile` sets the optimizer and
+# the loss and drops any training step built before; the training step and the optimizer's
+# variables are made at the first `fit`, from the weights that are trainable then.
+
+# %%
+model = build()
+model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+model.get_layer("branch_a").trainable = False
+before = snapshot(model)
+model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+print("frozen after compile, before the first fit, branch_a moved:", moved(model, before)["branch_a"])
+
+# %% [markdown]
+# Freezing after the model has trained does **not** work on TensorFlow until you compile again:
+# the training step was already built with the old list of trainable weights.
 
 # %%
 model = build()
