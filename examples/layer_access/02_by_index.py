@@ -15,14 +15,30 @@
 # # Reaching a layer by index
 #
 # After this page you know what `model.layers` holds for `Sequential`, functional and nested
-# models, how negative indices and `get_layer(index=...)` behave, and why an index breaks when
-# the model changes.
+# models, in which order a branched model lists its layers, how negative indices and
+# `get_layer(index=...)` behave, and why an index breaks when the model changes.
+
+# %% [markdown]
+# ## Short answer
+#
+# Print the list before you trust an index: a functional model lists its layers by depth in the
+# graph, not in the order you wrote them (a second `Input` can sit in the middle), and a nested
+# model is one entry whose `get_weights()` holds the arrays of all its layers.
+#
+# ```python
+# for index, layer in enumerate(model.layers):
+#     print(index, layer.name, type(layer).__name__)
+# print(model.get_layer("branch_2").layers[0].name)
+# ```
+#
+# For anything you keep, look layers up by name.
 
 # %% [markdown]
 # ## Setup
 
 # %%
 import keras
+import numpy as np
 from keras import layers
 
 keras.utils.set_random_seed(0)
@@ -43,7 +59,7 @@ for index, layer in enumerate(sequential.layers):
 # ## Functional: the input layer is index 0
 #
 # The same two layers in a functional model come after an `InputLayer`, so every index is one
-# higher than in the `Sequential` version.
+# higher than in the `Sequential` version. (With one input; more inputs are below.)
 
 # %%
 x = keras.Input(shape=(4,), name="x")
@@ -52,14 +68,51 @@ for index, layer in enumerate(functional.layers):
     print(index, layer.name, type(layer).__name__)
 
 # %% [markdown]
+# ## Branched models: graph depth, not the order you wrote
+#
+# A functional model sorts its layers by how far they are from the output, farthest first. Here
+# the `short` branch is written first, but `long_1` sits one step further from the output, so it
+# comes first:
+
+# %%
+x = keras.Input(shape=(4,), name="x")
+short = layers.Dense(2, name="short")(x)
+long_1 = layers.Dense(2, name="long_1")(x)
+long_2 = layers.Dense(2, name="long_2")(long_1)
+branched = keras.Model(x, layers.Concatenate(name="merge")([short, long_2]))
+print([layer.name for layer in branched.layers])
+
+# %% [markdown]
+# An `Input` is placed the same way. A second input that joins late sits in the middle of the
+# list, after the layers of the longer path, so index 1 is not the second input:
+
+# %%
+first_in = keras.Input(shape=(4,), name="first_in")
+late_in = keras.Input(shape=(3,), name="late_in")
+path = layers.Dense(4, name="path_2")(layers.Dense(4, name="path_1")(first_in))
+joined = layers.Concatenate(name="merge")([path, late_in])
+two_inputs = keras.Model([first_in, late_in], layers.Dense(1, name="head")(joined))
+for index, layer in enumerate(two_inputs.layers):
+    print(index, layer.name, type(layer).__name__)
+
+# %% [markdown]
+# `model.inputs` keeps the order you passed them in; only `model.layers` follows the graph:
+
+# %%
+print([t.name for t in two_inputs.inputs])
+
+# %% [markdown]
 # ## Nested models: one entry each
 #
 # Two nested `Sequential` branches on one input, joined. Each branch is a single entry in
-# `model.layers`; its own layers are one level down.
+# `model.layers`; its own layers are one level down. `branch_1` holds two convolutions.
 
 # %%
 image = keras.Input(shape=(12, 12, 1), name="image")
-branch_1 = keras.Sequential([layers.Conv2D(4, 3, name="b1_conv"), layers.Flatten(name="b1_flat")], name="branch_1")
+branch_1 = keras.Sequential(
+    [layers.Conv2D(4, 3, name="b1_conv1"), layers.Conv2D(8, 3, name="b1_conv2"), layers.Flatten(name="b1_flat")],
+    name="branch_1",
+)
 branch_2 = keras.Sequential([layers.Conv2D(4, 5, name="b2_conv"), layers.Flatten(name="b2_flat")], name="branch_2")
 merged = layers.Concatenate(name="merge")([branch_1(image), branch_2(image)])
 model = keras.Model(image, layers.Dense(2, name="head")(merged), name="two_nested")
@@ -81,6 +134,25 @@ except AttributeError as err:
 
 # %%
 print(model.get_layer("branch_2").layers[0].name)
+
+# %% [markdown]
+# ## What `layers[1].get_weights()` returns here
+#
+# A common snippet reads `model.layers[1].get_weights()[0]` expecting the kernel of one
+# convolution. In this model `layers[1]` is the whole `branch_1`, and `get_weights()` of a nested
+# model returns the arrays of **all** its layers, in order: both convolutions' kernels and
+# biases. `[0]` is the first convolution's kernel:
+
+# %%
+arrays = model.layers[1].get_weights()
+print(model.layers[1].name, [a.shape for a in arrays])
+print("[0] is b1_conv1's kernel:", np.array_equal(arrays[0], branch_1.get_layer("b1_conv1").kernel.numpy()))
+
+# %% [markdown]
+# To get one convolution's weights, go through the branch by name:
+
+# %%
+print([a.shape for a in model.get_layer("branch_1").get_layer("b1_conv2").get_weights()])
 
 # %% [markdown]
 # ## Negative indices and `get_layer(index=...)`
@@ -109,7 +181,7 @@ except ValueError as err:
 # ## Why an index is fragile
 #
 # Add one `Dropout` layer to the first model and every later index moves. Code that took
-# `layers[2]` to mean the output layer now gets the dropout:
+# `layers[2]` to mean the output layer now gets the dropout, with no error at all:
 
 # %%
 x = keras.Input(shape=(4,), name="x")
@@ -121,8 +193,10 @@ print("by name, both:", functional.get_layer("out").name, with_dropout.get_layer
 # %% [markdown]
 # ## In short
 #
-# - `Sequential.layers` leaves out the input; a functional model's `layers[0]` is the `InputLayer`.
-# - A nested model is one entry; index inside it with `.layers` on the nested model.
+# - `Sequential.layers` leaves out the input; a functional model lists its layers by graph depth,
+#   not in the order you wrote them, and its `InputLayer`s (index 0 for one input) can sit mid-list.
+# - A nested model is one entry, and its `get_weights()` holds all its layers' arrays; index
+#   inside it with `.layers` on the nested model.
 # - `layers[-1]` is the last layer; `get_layer(index=i)` equals `layers[i]` but explains a
 #   miss ("model only has N layers").
 # - Indices shift whenever a layer is added: prefer names for anything you keep.
