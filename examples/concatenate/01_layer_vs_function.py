@@ -19,6 +19,19 @@
 # custom layer, and recognise the two call mistakes that Keras rejects.
 
 # %% [markdown]
+# ## Short answer
+#
+# ```python
+# merge = layers.Concatenate(axis=-1, name="merge")
+# merged_by_layer = merge([branch_a, branch_b])
+# merged_by_function = layers.concatenate([branch_a, branch_b], axis=-1, name="merge_fn")
+# ```
+#
+# Both lines build the same `Concatenate` layer: create-then-call, or one call. Use one layer
+# instance per join. Inside a custom layer's `call`, use `keras.ops.concatenate` (or a
+# `Concatenate` created in `__init__`).
+
+# %% [markdown]
 # ## Setup
 #
 # `tf.keras` on TensorFlow 2.16 and later is this same Keras 3, so everything here applies to
@@ -101,8 +114,7 @@ print("first 4 columns are branch_a:", np.array_equal(out_layer[:, :4], just_a))
 # ## When to prefer each
 #
 # - **The layer** when you need to hold on to it: to reach `merge.input` (the list of branch
-#   tensors, useful for extracting each branch's values before the merge) or `merge.output`,
-#   or to give the same configuration to several joins.
+#   tensors, useful for extracting each branch's values before the merge) or `merge.output`.
 # - **The function** for a one-off join in a functional model, where you would never refer to
 #   the layer object again. Name it anyway (`name=`) so `get_layer` can find it.
 #
@@ -113,11 +125,29 @@ print([t.shape for t in merge.input])
 print(merge.output.shape)
 
 # %% [markdown]
+# ## One instance per join
+#
+# `Concatenate` has no weights, so one instance *can* be called on two different lists, and
+# both calls work. But `.input` and `.output` then quietly describe the **first** call only:
+
+# %%
+shared = layers.Concatenate(name="shared_merge")
+first_join = shared([branch_a, branch_b])
+second_join = shared([branch_b, branch_b])
+print("second join:", second_join.shape)
+print("shared.output:", shared.output.shape)
+print("shared.output is the first join:", shared.output is first_join)
+print("shared.input:", [t.shape for t in shared.input])
+
+# %% [markdown]
+# No error, no warning: code that reads `shared.output` to reach the second join gets the first
+# one. Create one `Concatenate` per join; it costs nothing.
+#
 # ## Inside a custom layer: `keras.ops.concatenate`
 #
-# Inside a layer's `call` you work on tensors, not on a functional graph, so neither the layer
-# nor the function is the tool. Use `keras.ops.concatenate`: it runs on every Keras backend,
-# where `tf.concat` would tie your layer to TensorFlow.
+# Inside a layer's `call` you work on tensors, not on a functional graph. Use
+# `keras.ops.concatenate`: it runs on every Keras backend, where `tf.concat` would tie your
+# layer to TensorFlow.
 
 # %%
 class JoinWithSquares(layers.Layer):
@@ -135,8 +165,48 @@ print(joined.shape)
 # first 3:
 
 # %%
-values = JoinWithSquares()(np.array([[1.0, -2.0, 0.5]], dtype="float32"))
+sample = np.array([[1.0, -2.0, 0.5]], dtype="float32")
+values = JoinWithSquares()(sample)
 print(keras.ops.convert_to_numpy(values))
+
+# %% [markdown]
+# A `Concatenate` layer works there too, created **once** in `__init__` and called in `call`,
+# like any sub-layer:
+
+# %%
+class JoinWithSquaresLayer(layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.merge = layers.Concatenate(name="merge")
+
+    def call(self, x):
+        return self.merge([x, keras.ops.square(x)])
+
+
+same = JoinWithSquaresLayer(name="join_with_merge_layer")(sample)
+print("same values:", np.array_equal(keras.ops.convert_to_numpy(same), keras.ops.convert_to_numpy(values)))
+
+# %% [markdown]
+# What to avoid is `layers.concatenate` **inside** `call`. It runs, but it creates a new
+# `Concatenate` layer on every call. Keras numbers the layers it names for you, so the counter
+# shows it: three calls, three new layers.
+
+# %%
+class JoinByFunction(layers.Layer):
+    def call(self, x):
+        return layers.concatenate([x, keras.ops.square(x)])
+
+
+join_by_function = JoinByFunction(name="join_by_function")
+before = keras.backend.get_uid("concatenate")
+for _ in range(3):
+    join_by_function(sample)
+after = keras.backend.get_uid("concatenate")
+print("Concatenate layers created by 3 calls:", after - before - 1)
+
+# %% [markdown]
+# (`get_uid` counts up by one each time it is asked, hence the `- 1`.) No weights are lost,
+# since `Concatenate` has none, but each call pays for building a layer object it throws away.
 
 # %% [markdown]
 # ## Mistake 1: passing the tensors to the constructor
@@ -183,9 +253,11 @@ print(layers.Concatenate(name="merge_list")([branch_a, branch_b]).shape)
 # %% [markdown]
 # ## In short
 #
-# - `layers.Concatenate(axis=-1)` is created, then called on a list: `Concatenate()([a, b])`.
-# - `layers.concatenate([a, b])` creates and calls that same layer in one step; name it.
-# - Inside a custom layer's `call`, use `keras.ops.concatenate`, which runs on every backend.
+# - `layers.Concatenate(axis=-1)` is created, then called on a list: `Concatenate()([a, b])`;
+#   `layers.concatenate([a, b])` creates and calls that same layer in one step. Name it.
+# - One instance per join: a reused instance's `.input`/`.output` describe its first call only.
+# - Inside a custom layer's `call`, use `keras.ops.concatenate` (every backend) or a
+#   `Concatenate` made in `__init__`; `layers.concatenate` there makes a new layer per call.
 # - "Only input tensors may be passed as positional arguments" after a `Concatenate([...])`
 #   means the second pair of parentheses is missing.
 # - "should be called on a list of at least 1 input" means you passed one tensor, not a list.
