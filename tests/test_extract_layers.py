@@ -78,11 +78,11 @@ def test_mirrored_strategy_on_two_logical_cpus(saved: dict, tmp_path: Path) -> N
         np.testing.assert_allclose(np.load(tmp_path / f"{name}.npy"), expected, atol=1e-5)
 
 
-def test_unknown_layer_lists_the_layers_that_exist(saved: dict, tmp_path: Path) -> None:
-    result = run(saved["model"], saved["inputs"], "--layers", "stem", "block/nope", "--out", str(tmp_path / "out"))
+def test_unknown_layer_suggests_the_closest_names(saved: dict, tmp_path: Path) -> None:
+    result = run(saved["model"], saved["inputs"], "--layers", "stem", "block/branch3", "--out", str(tmp_path / "out"))
     assert result.returncode == 2
-    assert "cannot use layer 'block/nope'" in result.stderr
-    assert "block/branch_3" in result.stderr and "Traceback" not in result.stderr
+    assert "no layer 'block/branch3' in the model; closest: block/branch_3" in result.stderr
+    assert "head" not in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -91,7 +91,7 @@ def test_input_shape_that_does_not_fit(saved: dict, tmp_path: Path) -> None:
     np.save(wrong, np.zeros((4, 9, 8, 3), dtype="float32"))
     result = run(saved["model"], str(wrong), "--layers", "stem", "--out", str(tmp_path / "out"))
     assert result.returncode == 2
-    assert "each sample in the inputs has shape (9, 8, 3)" in result.stderr
+    assert "inputs: each sample has shape (9, 8, 3)" in result.stderr
     assert "expects samples of shape (8, 8, 3)" in result.stderr
 
 

@@ -1,0 +1,9 @@
+"""The code behind `scripts/extract_layers.py`, one concern per module.
+
+cli.py           the command line: options, checks before any work, messages, exit status
+runtime.py       starting Keras quietly on the chosen backend (no start-up noise)
+graph.py         which tensors to extract: layer paths, merge inputs, name suggestions
+io.py            reading inputs (.npy, NAME=FILE.npy, .npz) and writing outputs, resumably
+engine_local.py  this process: batches through the extractor (MirroredStrategy on TensorFlow)
+engine_ray.py    a Ray Data pipeline, on this machine or an existing Ray cluster
+"""

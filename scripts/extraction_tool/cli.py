@@ -1,0 +1,257 @@
+"""The command line: options, every check before any work, the run, messages and exit status."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+
+from .graph import UsageError
+from .io import Outputs, file_signature, match_inputs, parse_inputs, shard_rows
+
+CHUNK_BATCHES = 8  # batches per chunk: the unit of reading, writing and resuming
+# Tests only: the process kills itself (SIGKILL, no clean-up) once this many chunks are on disk.
+KILL_AFTER_ENV = "EXTRACT_LAYERS_KILL_AFTER_CHUNKS"
+
+DESCRIPTION = """\
+Write the outputs of chosen layers, or the inputs of chosen merge layers (the value of each
+branch before the merge), of a saved Keras model, for every sample of the inputs.
+
+  python scripts/extract_layers.py model.keras inputs.npy --layers block/conv --out acts/
+  python scripts/extract_layers.py model.keras inputs.npy --merge-inputs mixed0 --out acts/
+  python scripts/extract_layers.py model.keras image=images.npy meta=meta.npy --layers head --out acts/
+
+One .npy file per tensor, streamed chunk by chunk into a memory-mapped file, so memory stays
+bounded whatever the number of samples. Layer names may be paths into nested models (`block/conv`).
+--merge-inputs MERGE writes one file per input of that layer, `MERGE.in<i>.<PRODUCER>.npy`, named
+after the merge and the layer producing that input (`/` in paths becomes `__`). Both options may
+be given together: everything comes from one pass over the data.
+
+Nothing on disk is lost: outputs are written as `<name>.npy.partial` and renamed once complete;
+existing outputs are refused unless --overwrite; an interrupted run (even killed) continues with
+--resume, without recomputing the chunks already on disk.
+
+Backend: KERAS_BACKEND (tensorflow, jax or torch; tensorflow when unset). Exit status: 0 done,
+2 bad input (one line on stderr saying what to change; nothing written).
+"""
+
+EPILOG = """\
+Splitting the work:
+  --num-shards N --shard-index I    the I-th of N contiguous slices, in files named
+                                    <name>.shard-I-of-N.npy; concatenated in index order they
+                                    are the single-process result (one process per machine/GPU)
+  TensorFlow, several GPUs          tf.distribute.MirroredStrategy, automatically
+  --engine ray                      a Ray Data pipeline: this machine, or --ray-address
+                                    (pip install -r requirements-ray.txt)
+See docs/scaling_extraction.md.
+"""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="extract_layers.py",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("model", type=Path, help="a saved .keras model")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUTS",
+        help="one .npy file (one sample per row) for a one-input model; for a model with several inputs, "
+        "NAME=FILE.npy for each input (NAME as in model.inputs), or one .npz whose keys are the input names "
+        "(an uncompressed .npz is streamed; a compressed one is read whole)",
+    )
+    parser.add_argument(
+        "--layers",
+        nargs="+",
+        default=[],
+        metavar="LAYER",
+        help="layers whose outputs to write; nested paths allowed (block/conv)",
+    )
+    parser.add_argument(
+        "--merge-inputs",
+        nargs="+",
+        default=[],
+        metavar="MERGE",
+        help="merge layers (Concatenate, Add, ...) whose every input to write, one file each; "
+        "nested paths allowed",
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, help="folder for the .npy outputs (created if missing)"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=64, help="samples per forward pass (default 64)"
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="start from zero and replace existing outputs (they stay intact until the new ones are complete)",
+    )
+    mode.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the interrupted run recorded in --out (same arguments); chunks already on disk "
+        "are not recomputed; outputs already complete are left as they are",
+    )
+    parser.add_argument(
+        "--num-shards",
+        type=int,
+        default=1,
+        help="split the inputs into N contiguous slices (default 1)",
+    )
+    parser.add_argument(
+        "--shard-index",
+        type=int,
+        default=0,
+        help="which slice this process writes, 0..N-1 (default 0)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: this process (default); ray: a Ray Data pipeline (needs requirements-ray.txt)",
+    )
+    parser.add_argument(
+        "--ray-address",
+        default=None,
+        metavar="ADDRESS",
+        help="with --engine ray: an existing cluster (host:port, or 'auto'); default: start Ray on this machine",
+    )
+    parser.add_argument(
+        "--ray-actors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --engine ray: model replicas (default: the cluster's CPUs less one, at least 1)",
+    )
+    parser.add_argument(
+        "--logical-cpus",
+        type=int,
+        default=1,
+        metavar="N",
+        help="TensorFlow only: split the CPU into N devices under MirroredStrategy (to try it without GPUs)",
+    )
+    parser.add_argument(
+        "--unsafe",
+        action="store_true",
+        help="load with safe_mode=False (Lambda layers; trusted files only)",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    if not args.layers and not args.merge_inputs:
+        parser.error("give --layers, --merge-inputs, or both")
+    if args.batch_size < 1:
+        parser.error("--batch-size must be at least 1")
+    if args.num_shards < 1 or not 0 <= args.shard_index < args.num_shards:
+        parser.error(
+            f"--shard-index must be in 0..{args.num_shards - 1} for --num-shards {args.num_shards}"
+        )
+    if args.logical_cpus < 1:
+        parser.error("--logical-cpus must be at least 1")
+    if args.engine != "ray" and (args.ray_address or args.ray_actors):
+        parser.error("--ray-address and --ray-actors need --engine ray")
+    if args.ray_actors < 0:
+        parser.error("--ray-actors must be at least 1")
+    if args.engine == "ray" and args.logical_cpus > 1:
+        parser.error("--logical-cpus is for the local engine")
+    return args
+
+
+def extract(args: argparse.Namespace) -> tuple[Outputs, dict[str, tuple] | None]:
+    from tqdm import tqdm
+
+    from . import engine_local
+    from .graph import build_extractor, functional
+    from .runtime import import_keras
+
+    if not args.model.is_file():
+        raise UsageError(f"model file not found: {args.model}")
+    columns = parse_inputs(args.inputs)
+    keras = import_keras()
+    scope, replicas = (
+        engine_local.strategy(args.logical_cpus) if args.engine == "local" else (None, 1)
+    )
+    with scope if scope is not None else _null():
+        try:
+            model = keras.models.load_model(args.model, safe_mode=not args.unsafe)
+        except (ValueError, OSError, TypeError) as err:
+            raise UsageError(f"cannot load {args.model}: {str(err).splitlines()[0]}") from None
+        extractor, stems = build_extractor(model, args.layers, args.merge_inputs)
+    columns = match_inputs(columns, functional(model).inputs)
+    start, stop = shard_rows(columns[0].shape[0], args.shard_index, args.num_shards)
+    batch_size = engine_local.batch_size_for(args.batch_size, replicas)
+    outputs = Outputs(args.out, stems, args.shard_index, args.num_shards)
+    signature = {
+        "model": file_signature(args.model),
+        "inputs": [[c.name, *file_signature(c.path)] for c in columns],
+        "outputs": stems,
+        "shard": [args.shard_index, args.num_shards],
+    }
+    if not outputs.prepare(
+        signature, stop - start, batch_size * CHUNK_BATCHES, args.resume, args.overwrite
+    ):
+        return outputs, None
+    chunks = [(c, *outputs.rows_of(c)) for c in outputs.pending()]
+    if args.engine == "ray":
+        from . import engine_ray
+
+        results = engine_ray.compute(args, stems, columns, chunks, start, batch_size)
+    else:
+        results = engine_local.compute(extractor, columns, chunks, start, batch_size, replicas)
+    kill_after = int(os.environ.get(KILL_AFTER_ENV, "0"))
+    done_before = outputs.progress["chunks"] - len(chunks)
+    rows_before = sum(
+        e - b for c, b, e in [(c, *outputs.rows_of(c)) for c in outputs.progress["done"]]
+    )
+    try:
+        with tqdm(
+            total=stop - start,
+            initial=rows_before,
+            unit="sample",
+            disable=args.no_progress,
+            file=sys.stderr,
+        ) as bar:
+            for count, (chunk, values) in enumerate(results, 1):
+                outputs.write(chunk, values)
+                bar.update(outputs.rows_of(chunk)[1] - outputs.rows_of(chunk)[0])
+                if kill_after and count == kill_after:
+                    os.kill(os.getpid(), signal.SIGKILL)
+        del done_before
+        return outputs, outputs.finish()
+    except BaseException:
+        outputs.abandon()
+        raise
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        outputs, shapes = extract(args)
+    except UsageError as err:
+        print(f"extract_layers: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("extract_layers: interrupted; run again with --resume to continue", file=sys.stderr)
+        return 130
+    if shapes is None:
+        print(
+            f"extract_layers: nothing to do: every output in {args.out} is complete",
+            file=sys.stderr,
+        )
+        shapes = {}
+    for stem, shape in shapes.items():
+        print(f"{outputs.final[stem]}  {shape}")
+    return 0

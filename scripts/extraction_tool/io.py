@@ -1,0 +1,327 @@
+"""Reading the inputs and writing the outputs, so that memory stays flat and no file is lost.
+
+Inputs: one `.npy` (one sample per row) for a one-input model, `NAME=FILE.npy` pairs, or one `.npz`
+whose keys are the model's input names. Rows are read through a memory map of one window at a
+time (an uncompressed `.npz` member is mapped in place; a compressed one is read whole).
+
+Outputs: one `.npy` per requested tensor, written under `<name>.npy.partial` and renamed only once
+every row is in. A hidden sidecar `.extract_layers[.shard-I-of-N].progress.json` records which chunks are on disk,
+so `--resume` continues an interrupted run without recomputing them, and which run computed
+which chunk, so that can be checked; it stays after the run as that record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .graph import UsageError
+
+
+@dataclass
+class Column:
+    """One model input's data: a file, where its array starts, its shape and dtype."""
+
+    name: str
+    path: Path
+    offset: int | None  # None: a compressed .npz member, read whole
+    shape: tuple
+    dtype: np.dtype
+    key: str | None = None
+
+
+def npy_header(handle) -> tuple[tuple, np.dtype]:
+    version = np.lib.format.read_magic(handle)
+    read = (
+        np.lib.format.read_array_header_1_0
+        if version == (1, 0)
+        else np.lib.format.read_array_header_2_0
+    )
+    shape, fortran, dtype = read(handle)
+    if fortran and len(shape) > 1:
+        raise UsageError(
+            "Fortran-ordered arrays cannot be streamed by rows; save with np.ascontiguousarray"
+        )
+    return shape, dtype
+
+
+def npy_column(name: str, path: Path) -> Column:
+    try:
+        array = np.load(path, mmap_mode="r")
+    except (ValueError, OSError) as err:
+        raise UsageError(f"cannot read {path} as a .npy file: {err}") from None
+    if not isinstance(array, np.memmap) or (array.ndim > 1 and not array.flags.c_contiguous):
+        raise UsageError(f"{path} is not a plain C-ordered .npy array")
+    return Column(name, path, array.offset, array.shape, array.dtype)
+
+
+def npz_columns(path: Path) -> list[Column]:
+    columns = []
+    try:
+        with zipfile.ZipFile(path) as archive, open(path, "rb") as raw:
+            for info in archive.infolist():
+                key = info.filename.removesuffix(".npy")
+                with archive.open(info) as member:
+                    shape, dtype = npy_header(member)
+                    header = member.tell()
+                offset = None
+                if info.compress_type == zipfile.ZIP_STORED:
+                    raw.seek(info.header_offset)
+                    local = raw.read(30)
+                    name_len, extra_len = (
+                        int.from_bytes(local[26:28], "little"),
+                        int.from_bytes(local[28:30], "little"),
+                    )
+                    offset = info.header_offset + 30 + name_len + extra_len + header
+                columns.append(Column(key, path, offset, shape, dtype, key=key))
+    except (zipfile.BadZipFile, ValueError, OSError) as err:
+        raise UsageError(f"cannot read {path} as a .npz file: {err}") from None
+    return columns
+
+
+def parse_inputs(specs: list[str]) -> list[Column]:
+    """`FILE.npy`, `FILE.npz` or `NAME=FILE.npy ...` as columns (names checked later, against the model)."""
+    if len(specs) == 1 and "=" not in specs[0]:
+        path = Path(specs[0])
+        if not path.is_file():
+            raise UsageError(f"inputs file not found: {path}")
+        return npz_columns(path) if path.suffix == ".npz" else [npy_column("", path)]
+    columns, seen = [], set()
+    for spec in specs:
+        name, sep, file = spec.partition("=")
+        if not sep or not name or not file:
+            raise UsageError(
+                f"inputs: expected NAME=FILE.npy for each input of a multi-input model, got {spec!r}"
+            )
+        if name in seen:
+            raise UsageError(f"inputs: input {name!r} is given twice")
+        seen.add(name)
+        path = Path(file)
+        if not path.is_file():
+            raise UsageError(f"inputs file not found for {name!r}: {path}")
+        columns.append(npy_column(name, path))
+    return columns
+
+
+def match_inputs(columns: list[Column], model_inputs: list) -> list[Column]:
+    """Columns in the order of the model's inputs; every mismatch is one UsageError line."""
+    names = [tensor.name for tensor in model_inputs]
+    if len(columns) == 1 and columns[0].name == "":
+        if len(names) != 1:
+            raise UsageError(
+                f"the model has {len(names)} inputs ({', '.join(names)}): give NAME=FILE.npy for each, "
+                "or one .npz whose keys are these names"
+            )
+        columns = [
+            Column(
+                names[0],
+                *[getattr(columns[0], f) for f in ("path", "offset", "shape", "dtype", "key")],
+            )
+        ]
+    given = {c.name: c for c in columns}
+    missing = [n for n in names if n not in given]
+    unknown = [n for n in given if n not in names]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(f"missing input {', '.join(map(repr, missing))}")
+        if unknown:
+            parts.append(f"unknown input {', '.join(map(repr, unknown))}")
+        raise UsageError(f"inputs: {'; '.join(parts)} (the model's inputs are {', '.join(names)})")
+    ordered = [given[n] for n in names]
+    for column, tensor in zip(ordered, model_inputs, strict=True):
+        expected = tuple(tensor.shape[1:])
+        got = tuple(column.shape[1:])
+        fits = len(got) == len(expected) and all(
+            e is None or e == g for e, g in zip(expected, got, strict=True)
+        )
+        label = f"input {column.name!r}" if len(names) > 1 else "inputs"
+        if not fits:
+            raise UsageError(
+                f"{label}: each sample has shape {got} (the file holds {column.shape}), "
+                f"but the model expects samples of shape {expected}"
+            )
+    counts = {c.name: c.shape[0] if c.shape else 0 for c in ordered}
+    if len(set(counts.values())) > 1:
+        listed = ", ".join(f"{n}: {k}" for n, k in counts.items())
+        raise UsageError(f"inputs: the inputs hold different numbers of samples ({listed})")
+    if next(iter(counts.values())) == 0:
+        raise UsageError("the inputs hold no samples")
+    return ordered
+
+
+def read_rows(column: Column, start: int, stop: int, dtype) -> np.ndarray:
+    """Rows start..stop of a column, as a fresh array of `dtype` (only that window is mapped)."""
+    if column.offset is None:
+        with np.load(column.path) as archive:
+            return np.asarray(archive[column.key][start:stop], dtype=dtype)
+    row_bytes = int(np.prod(column.shape[1:], dtype=np.int64)) * column.dtype.itemsize
+    window = np.memmap(
+        column.path,
+        dtype=column.dtype,
+        mode="r",
+        offset=column.offset + start * row_bytes,
+        shape=(stop - start, *column.shape[1:]),
+    )
+    values = np.array(window, dtype=dtype)
+    del window
+    return values
+
+
+def shard_rows(total: int, shard_index: int, num_shards: int) -> tuple[int, int]:
+    """Contiguous, near-equal slices that cover 0..total exactly once, in shard order."""
+    return total * shard_index // num_shards, total * (shard_index + 1) // num_shards
+
+
+def file_signature(path: Path) -> list:
+    stat = path.stat()
+    return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+
+
+class Outputs:
+    """The output files of one run (one shard), their partial versions and the progress record."""
+
+    def __init__(self, folder: Path, stems: list[str], shard_index: int, num_shards: int):
+        suffix = f".shard-{shard_index:05d}-of-{num_shards:05d}" if num_shards > 1 else ""
+        self.folder = folder
+        self.stems = stems
+        self.final = {s: folder / f"{s}{suffix}.npy" for s in stems}
+        self.partial = {s: folder / f"{s}{suffix}.npy.partial" for s in stems}
+        self.progress_file = folder / f".extract_layers{suffix}.progress.json"
+        self.progress: dict = {}
+
+    # ---- before any work: what is on disk, and may we touch it -------------------------------
+    def prepare(
+        self, signature: dict, total: int, chunk_rows: int, resume: bool, overwrite: bool
+    ) -> bool:
+        """Decide from what is on disk; returns False when there is nothing left to do."""
+        complete = [str(p) for p in self.final.values() if p.exists()]
+        recorded = (
+            json.loads(self.progress_file.read_text()) if self.progress_file.exists() else None
+        )
+        history = recorded["runs"] if recorded and recorded.get("complete") else []
+        if recorded and recorded.get("complete"):  # a finished run's record: history only
+            recorded = None
+        if overwrite:
+            recorded = None
+        elif resume:
+            if recorded is None and len(complete) == len(self.final):
+                return False
+            if recorded is None and complete:
+                raise UsageError(
+                    f"output already exists and no interrupted run is recorded to resume: {', '.join(complete)} "
+                    "(pass --overwrite to replace)"
+                )
+            if recorded is not None:
+                differ = [k for k in signature if recorded["signature"].get(k) != signature[k]]
+                if differ or recorded["total"] != total:
+                    raise UsageError(
+                        f"cannot resume: the interrupted run in {self.folder} used a different "
+                        f"{', '.join(differ) or 'input size'} "
+                        "(run it with the same arguments, or pass --overwrite to start again)"
+                    )
+                missing = [
+                    str(self.partial[s])
+                    for s in recorded["created"]
+                    if not self.partial[s].exists()
+                ]
+                if missing:
+                    raise UsageError(
+                        f"cannot resume: partial output missing: {missing[0]} (pass --overwrite)"
+                    )
+        else:
+            if complete:
+                raise UsageError(
+                    f"output already exists (pass --overwrite to replace): {', '.join(complete)}"
+                )
+            if recorded is not None:
+                raise UsageError(
+                    f"an interrupted run left {len(recorded['done'])} of {recorded['chunks']} chunks in {self.folder}: "
+                    "pass --resume to continue it, or --overwrite to start again"
+                )
+        chunks = -(-total // chunk_rows)
+        if recorded is None:
+            for path in self.partial.values():
+                path.unlink(missing_ok=True)
+            recorded = {
+                "signature": signature,
+                "total": total,
+                "chunk_rows": chunk_rows,
+                "chunks": chunks,
+                "done": [],
+                "created": {},
+                "runs": [] if overwrite else history,
+            }
+        recorded["runs"].append({"computed": []})
+        self.progress = recorded
+        return True
+
+    def pending(self) -> list[int]:
+        done = set(self.progress["done"])
+        return [c for c in range(self.progress["chunks"]) if c not in done]
+
+    def rows_of(self, chunk: int) -> tuple[int, int]:
+        rows = self.progress["chunk_rows"]
+        return chunk * rows, min((chunk + 1) * rows, self.progress["total"])
+
+    # ---- the work ------------------------------------------------------------------------------
+    def write(self, chunk: int, values: list[np.ndarray]) -> None:
+        """Store one chunk's rows in every partial file, then record the chunk as done."""
+        begin, end = self.rows_of(chunk)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for stem, value in zip(self.stems, values, strict=True):
+            value = np.asarray(value)[: end - begin]
+            if (
+                stem not in self.progress["created"]
+            ):  # allocate the whole file; its data stays on disk
+                shape = (self.progress["total"], *value.shape[1:])
+                np.lib.format.open_memmap(
+                    self.partial[stem], mode="w+", dtype=value.dtype, shape=shape
+                )
+                self.progress["created"][stem] = [list(shape), value.dtype.str]
+            file = np.load(self.partial[stem], mmap_mode="r")
+            row_bytes = int(np.prod(file.shape[1:], dtype=np.int64)) * file.dtype.itemsize
+            out = np.memmap(
+                self.partial[stem],
+                dtype=file.dtype,
+                mode="r+",
+                offset=file.offset + begin * row_bytes,
+                shape=(end - begin, *file.shape[1:]),
+            )
+            del file
+            out[:] = value
+            out.flush()
+            del out
+        self.progress["done"].append(chunk)
+        self.progress["runs"][-1]["computed"].append(chunk)
+        self.save_progress()
+
+    def save_progress(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.progress_file.with_name(self.progress_file.name + ".tmp")
+        temporary.write_text(json.dumps(self.progress))
+        os.replace(temporary, self.progress_file)
+
+    def finish(self) -> dict[str, tuple]:
+        """Rename every complete partial file to its final name; the progress record goes."""
+        shapes = {}
+        for stem in self.stems:
+            shapes[stem] = tuple(np.load(self.partial[stem], mmap_mode="r").shape)
+        for stem in self.stems:
+            os.replace(self.partial[stem], self.final[stem])
+        self.progress["complete"] = True  # kept as a record of which run computed which chunk
+        self.save_progress()
+        return shapes
+
+    def abandon(self) -> None:
+        """After a failure: keep what a --resume can use, remove what it cannot."""
+        if self.progress.get("done"):
+            return
+        for path in self.partial.values():
+            path.unlink(missing_ok=True)
+        self.progress_file.unlink(missing_ok=True)
