@@ -19,6 +19,20 @@
 # model live.
 
 # %% [markdown]
+# ## Short answer
+#
+# ```python
+# path_3x3 = layers.Conv2D(16, 3, padding="same", activation="relu", name="path_3x3")(image)
+# path_5x5 = layers.Conv2D(8, 5, padding="same", activation="relu", name="path_5x5")(image)
+# merge = layers.Concatenate(axis=-1, name="merge")
+# merged = merge([path_3x3, path_5x5])
+# ```
+#
+# Channels-last maps join on `axis=-1`: `(None, 32, 32, 16)` and `(None, 32, 32, 8)` give
+# `(None, 32, 32, 24)`. Height and width must match; no `Flatten` is needed. `Concatenate` has no
+# parameters; the layer after it pays for every joined channel.
+
+# %% [markdown]
 # ## Setup
 
 # %%
@@ -125,6 +139,33 @@ for filters in (8, 16, 32):
           f"merge {merge_count} parameters, mix {mix_count} = {channels} * 4 + 4")
 
 # %% [markdown]
+# ## No `Flatten` before the join
+#
+# Maps of the same height and width join as they are. Flattening each path first also "works",
+# but it turns two aligned maps into one long vector of 32 x 32 x 24 = 24576 values, and a
+# `Dense` head then pays for every one of them:
+
+# %%
+flat_join = layers.Concatenate(name="flat_join")(
+    [layers.Flatten(name="flat_3x3")(path_3x3), layers.Flatten(name="flat_5x5")(path_5x5)]
+)
+print("flattened, then joined:", flat_join.shape)
+print("joined directly:       ", merged.shape)
+
+flat_head = layers.Dense(10, name="flat_head")
+flat_head(flat_join)
+pooled_head = layers.Dense(10, name="pooled_head")
+pooled_head(layers.GlobalAveragePooling2D(name="pool_merged")(merged))
+print("Dense(10) after flatten, then join:", flat_head.count_params(), "parameters")
+print("Dense(10) after join, then pool:   ", pooled_head.count_params(), "parameters")
+
+# %% [markdown]
+# Joined directly, the 24 channels of each pixel stay side by side, so a layer like `mix` can
+# combine both paths pixel by pixel. `Flatten` is needed only to join a feature map with a
+# *vector* (see the shape errors page), and even there `GlobalAveragePooling2D` is often the
+# better choice: 24 values instead of 24576.
+
+# %% [markdown]
 # ## The diagram
 #
 # `keras.utils.plot_model` (it needs `pydot` and Graphviz's `dot`) draws the two paths meeting at
@@ -149,6 +190,7 @@ model.summary(line_length=100)
 # - Channels-last feature maps are `(batch, height, width, channels)`; join them on `axis=-1`
 #   (the same as `axis=3`: the batch axis is axis 0).
 # - Every axis but the joined one must match; `padding="same"` keeps paths the same size.
+#   Maps of equal size need no `Flatten` before the join.
 # - The joined channel count is the sum of the paths' channel counts.
 # - `Concatenate` has no weights (`count_params()` is 0); the layer after it pays for every
 #   joined channel in its kernel.
