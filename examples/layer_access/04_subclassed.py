@@ -19,6 +19,18 @@
 # get a subclassed model's intermediate outputs.
 
 # %% [markdown]
+# ## Short answer
+#
+# `model.layers` lists the layers `__init__` assigned, in that order. Their weights exist only
+# once the model has run (`build(shape)` alone creates none, unless you write a `build` method).
+# Inner layers never have `.output`: return the values you need from `call`.
+#
+# ```python
+# out = model(batch)
+# merged, branches = model(batch, return_branches=True)
+# ```
+
+# %% [markdown]
 # ## Setup
 
 # %%
@@ -86,7 +98,9 @@ except IndexError as err:
     print(f"IndexError: {err}")
 
 # %% [markdown]
-# ## Calling the model on a batch builds every layer
+# ## Three ways to create the weights
+#
+# **1. Call the model on a batch.** Every layer runs once and builds itself:
 
 # %%
 batch = np.random.default_rng(0).normal(size=(2, 5)).astype("float32")
@@ -96,14 +110,60 @@ for layer in model.layers:
     print(f"{layer.name:8} {[tuple(w.shape) for w in layer.weights]}")
 
 # %% [markdown]
+# **2. Call it on a `keras.Input`.** No data needed: Keras runs `call` once on placeholders to
+# work out the output shape, and the layers build on the way:
+
+# %%
+symbolic = TwoBranch(name="symbolic")
+print("output:", symbolic(keras.Input(shape=(5,), name="x")).shape)
+print("weights per layer:", [len(layer.weights) for layer in symbolic.layers])
+
+# %% [markdown]
+# **3. Write a `build` method** that builds each layer with its input shape; then `build(shape)`
+# really creates the weights, with no warning:
+
+# %%
+class TwoBranchWithBuild(TwoBranch):
+    def build(self, input_shape):
+        self.embed.build(input_shape)
+        self.blocks[0].build((None, 8))
+        self.blocks[1].build((None, 8))
+        for branch in self.branches.values():
+            branch.build((None, 8))
+        self.merge.build([(None, 4), (None, 4)])
+
+
+with_build = TwoBranchWithBuild(name="with_build")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    with_build.build((None, 5))
+print("warnings:", len(caught))
+print("weights per layer:", [len(layer.weights) for layer in with_build.layers])
+
+# %% [markdown]
 # ## Intermediate outputs
 #
-# A functional model's layers remember their symbolic outputs; a subclassed model's do not,
-# because `call` is ordinary Python, run on real values. So the functional recipe fails:
+# A functional model's layers remember their symbolic outputs; a subclassed model's do not. The
+# functional recipe fails, and the message looks wrong, since the model just ran:
 
 # %%
 try:
-    model.get_layer("left").output
+    print(model.get_layer("left").output)
+except AttributeError as err:
+    print(f"AttributeError: {err}")
+
+# %% [markdown]
+# "Never been called" means never called on a `KerasTensor`, the symbolic tensor a
+# `keras.Input` gives you. Only such a call is recorded as a node of a graph, and `.output`
+# reads that record. Inside a subclassed model, `call` is ordinary Python: on a batch the
+# layers get real values, and even when you call the model on a `keras.Input` (way 2 above) the
+# inner layers get the backend's placeholders, not `KerasTensor`s. Only the model itself is
+# recorded:
+
+# %%
+print("the model has an output:", tuple(symbolic.output.shape))
+try:
+    print(symbolic.get_layer("left").output)
 except AttributeError as err:
     print(f"AttributeError: {err}")
 
@@ -123,6 +183,6 @@ print("merge is left then right:", np.allclose(keras.ops.convert_to_numpy(merged
 # - A subclassed model's `layers` lists every tracked layer, lists and dicts included, in the
 #   order `__init__` assigned them.
 # - `model.build(shape)` without a `build` method creates no weights (Keras warns); call the
-#   model on a batch to build its layers.
-# - `layer.output` does not exist inside a subclassed model; return intermediate values from
-#   `call` when you need them.
+#   model on a batch or on a `keras.Input`, or write a `build` method.
+# - `layer.output` ("never been called") does not exist inside a subclassed model: its layers
+#   are never called on a `KerasTensor`. Return intermediate values from `call` instead.
