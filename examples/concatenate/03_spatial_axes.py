@@ -18,9 +18,24 @@
 # channels, in either image data format, counted from the front or from the back.
 
 # %% [markdown]
+# ## Short answer
+#
+# ```python
+# side_by_side = layers.Concatenate(axis=2, name="side_by_side")([left, right])
+# channels_join = layers.Concatenate(axis=1, name="channels_join")([path_a, path_b])
+# ```
+#
+# `axis` counts the batch axis as 0. Channels-last maps `(batch, height, width, channels)`: 1 is
+# height, 2 width, 3 (or -1) channels. Channels-first maps `(batch, channels, height, width)`:
+# channels are axis 1 and `axis=-1` is the width. On a CPU, keep models channels-last: TensorFlow's
+# CPU convolution may refuse channels-first when the model runs.
+
+# %% [markdown]
 # ## Setup
 
 # %%
+import os
+
 import keras
 import numpy as np
 from keras import layers
@@ -53,7 +68,8 @@ for name, axis in [("batch", 0), ("height", 1), ("width", 2), ("channels", 3)]:
 # %%
 left = keras.Input(shape=(8, 10, 4), name="left")
 right = keras.Input(shape=(8, 6, 4), name="right")
-print("axis=2: ", layers.Concatenate(axis=2, name="side_by_side")([left, right]).shape)
+side_by_side = layers.Concatenate(axis=2, name="side_by_side")([left, right])
+print("axis=2: ", side_by_side.shape)
 print("axis=-2:", layers.Concatenate(axis=-2, name="side_by_side_neg")([left, right]).shape)
 
 # %% [markdown]
@@ -114,7 +130,8 @@ path_a = layers.Conv2D(8, 3, padding="same", data_format="channels_first", name=
 path_b = layers.Conv2D(4, 3, padding="same", data_format="channels_first", name="path_b")(image_cf)
 print("path_a:", path_a.shape)
 print("path_b:", path_b.shape)
-print("axis=1: ", layers.Concatenate(axis=1, name="channels_join")([path_a, path_b]).shape)
+channels_join = layers.Concatenate(axis=1, name="channels_join")([path_a, path_b])
+print("axis=1: ", channels_join.shape)
 
 # %% [markdown]
 # The channels add up, 8 + 4 = 12. Copy a channels-last habit here, `axis=-1`, and Keras raises
@@ -136,8 +153,46 @@ print("axis=-1:", layers.Concatenate(axis=-1, name="silent_join")([path_a, path_
 print("axis=1: ", layers.Concatenate(axis=1, name="right_join")([path_a, path_c]).shape)
 
 # %% [markdown]
-# `(None, 8, 16, 32)` is a 16 x 32 map with 8 channels: the model builds and trains, on the
-# wrong thing. Print the shape after every join.
+# `(None, 8, 16, 32)` is a 16 x 32 map with 8 channels: the model builds without a word, on the
+# wrong axis. Print the shape after every join.
+#
+# ## Running a channels-first model
+#
+# Building is not running. Give the channels-first model a batch: on TensorFlow, with oneDNN
+# turned off (this site runs every example with `TF_ENABLE_ONEDNN_OPTS=0`, so that sums come out
+# the same on every CPU), `predict` fails inside the first convolution:
+
+# %%
+print("backend:", keras.backend.backend(), "| TF_ENABLE_ONEDNN_OPTS =", os.environ.get("TF_ENABLE_ONEDNN_OPTS"))
+channels_first_model = keras.Model(image_cf, channels_join, name="channels_first")
+batch_cf = np.zeros((2, 3, 16, 16), dtype="float32")
+try:
+    print("predict:", channels_first_model.predict(batch_cf, verbose=0).shape)
+except Exception as err:  # TensorFlow raises its own UnimplementedError
+    message = next(line for line in str(err).splitlines() if "NHWC" in line)
+    print(f"{type(err).__name__}: {message.strip()}")
+
+# %% [markdown]
+# The message names the CPU: TensorFlow's own CPU kernel for `Conv2D` takes channels-last
+# (NHWC) only. This cell is backend-specific. Run on JAX or PyTorch, the same cell prints
+# `predict: (2, 12, 16, 16)`: both run channels-first convolutions on the CPU (the backend
+# matrix records this page on all three). On TensorFlow, channels-first is meant for GPUs,
+# where cuDNN takes NCHW; this site runs on CPUs only, so it cannot show that here. Whether a
+# TensorFlow CPU run succeeds depends on a build and environment setting (oneDNN) that the
+# people running your model may not control.
+#
+# The portable fix: keep the model channels-last, and if your data is stored channels-first,
+# turn it once at the input with `Permute`:
+
+# %%
+stored_cf = keras.Input(shape=(3, 16, 16), name="stored_cf")
+as_last = layers.Permute((2, 3, 1), name="to_channels_last")(stored_cf)
+path_a_last = layers.Conv2D(8, 3, padding="same", name="path_a_last")(as_last)
+path_b_last = layers.Conv2D(4, 3, padding="same", name="path_b_last")(as_last)
+joined_last = layers.Concatenate(axis=-1, name="channels_join_last")([path_a_last, path_b_last])
+channels_last_model = keras.Model(stored_cf, joined_last, name="channels_last")
+print("as_last:", as_last.shape)
+print("predict:", channels_last_model.predict(batch_cf, verbose=0).shape)
 #
 # ## An axis that follows the data format
 #
@@ -164,3 +219,5 @@ print(keras.config.image_data_format(), "-> channel axis", channel_axis())
 # - All axes but the joined one must match; the error lists both shapes so you can compare.
 # - In channels-first models the channel axis is 1, and `axis=-1` is the width: with equal
 #   channel counts it joins the wrong axis without any error.
+# - A channels-first model builds everywhere but does not run everywhere: TensorFlow's CPU
+#   `Conv2D` wants channels-last. On a CPU, `Permute` the data to channels-last at the input.
