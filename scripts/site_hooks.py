@@ -6,10 +6,13 @@ the versions the notebook ran on, and links to download its `.ipynb` and `.py`.
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 import re
 from pathlib import Path, PurePosixPath
 
+import markdown
 import nbformat
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -37,8 +40,12 @@ def fenced(text: str, lang: str, title: str | None = None) -> str:
     return f"{fence}{lang}{attrs}\n{text.rstrip()}\n{fence}"
 
 
-def output_blocks(outputs: list) -> list[str]:
-    """Text outputs of one cell joined into one block; each image as an embedded picture."""
+def output_blocks(outputs: list, image_link=None) -> list[str]:
+    """Text outputs of one cell joined into one block; each image as a picture.
+
+    `image_link(png_bytes) -> markdown` places a picture (the site writes it as a file and links
+    it, so a click opens it full size); without it the picture is embedded.
+    """
     blocks: list[str] = []
     text = ""
     for output in outputs:
@@ -52,7 +59,10 @@ def output_blocks(outputs: list) -> list[str]:
                     blocks.append(fenced(ANSI_ESCAPE.sub("", text), "text", "Output"))
                     text = ""
                 png = data["image/png"].replace("\n", "")
-                blocks.append(f'<img class="nb-image" alt="Output image" src="data:image/png;base64,{png}">')
+                if image_link is not None:
+                    blocks.append(image_link(base64.b64decode(png)))
+                else:
+                    blocks.append(f'<img class="nb-image" alt="Output image" src="data:image/png;base64,{png}">')
             elif "text/plain" in data:
                 plain = data["text/plain"]
                 text += plain if plain.endswith("\n") else plain + "\n"
@@ -63,6 +73,42 @@ def output_blocks(outputs: list) -> list[str]:
     return blocks
 
 
+def model_name(variable: str, code: str) -> str | None:
+    """The `name=` given to `variable = keras.Model(...)` / `keras.Sequential(...)` in `code`."""
+    matches = list(re.finditer(rf"^\s*{re.escape(variable)}\s*=\s*keras\.(?:Model|Sequential)\(", code, re.M))
+    if not matches:
+        return None
+    match = matches[-1]  # the last assignment before the diagram
+    depth, quote, start = 1, None, match.end()
+    for index in range(start, len(code)):
+        char = code[index]
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                break
+        elif depth == 1 and code.startswith("name=", index) and not code[index - 1].isalnum():
+            named = re.match(r"name=[\"']([^\"']+)", code[index:])
+            return named.group(1) if named else None
+    return None
+
+
+def diagram_alt(cell_source: str, code_before: str, heading: str) -> str:
+    """Alt text for a plot_model picture: the model it draws, and the section it illustrates."""
+    call = re.search(r"plot_model\(\s*(\w+)", cell_source)
+    variable = call.group(1) if call else None
+    name = model_name(variable, code_before) if variable else None
+    what = f"model {name!r}" if name else (f"model `{variable}`" if variable else "model")
+    where = f" ({heading})" if heading else ""
+    alt = f"Diagram of the {what}{where}: its layers, with their names and shapes, drawn by keras.utils.plot_model"
+    return alt.replace("`", "")
+
+
 def ran_on_line(notebook: nbformat.NotebookNode) -> str:
     versions = notebook.metadata.get("ran_on", {})
     return " · ".join(f"{label} {versions[key]}" for key, label in VERSION_LABELS.items() if key in versions)
@@ -70,63 +116,156 @@ def ran_on_line(notebook: nbformat.NotebookNode) -> str:
 
 ERROR_LINE = re.compile(r"^(ValueError|AttributeError|IndexError|TypeError|KeyError|UserWarning): (.+)$", re.M)
 NOT_KERAS = ("already in ",)  # messages the examples' own helper functions raise
+VERSION_CHECK_TAG = "version-check"  # the cell build_notebooks.py puts first, for Colab; not shown
+HEADING = re.compile(r'<h([1-6])[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+CELL_MARK = "nbcellmark{}x"
+
+
+def page_cells(notebook: nbformat.NotebookNode) -> list:
+    """The cells a page shows: all but the version check added for readers in Colab."""
+    return [c for c in notebook.cells if VERSION_CHECK_TAG not in c.get("metadata", {}).get("tags", [])]
 
 
 def title_of(notebook: nbformat.NotebookNode) -> str:
-    first = notebook.cells[0].source.splitlines()[0]
+    first = page_cells(notebook)[0].source.splitlines()[0]
     return first.lstrip("# ").strip()
 
 
-def reproduced_errors(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    """(exception type, message) for each error a notebook prints, as Keras worded it.
+def cell_errors(cell: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(exception type, message) for each error a cell prints, as Keras worded it.
 
     A message of the form "Exception encountered when calling X.call()." is followed by its real
     reason on a later line; that reason is kept with it. Values Keras appends after
     "Target variable:" are cut, since they are the example's numbers, not the message.
     """
     found = []
-    for cell in notebook.cells:
-        text = ANSI_ESCAPE.sub("", "".join(o.get("text", "") for o in cell.get("outputs", [])))
-        for match in ERROR_LINE.finditer(text):
-            kind, message = match.group(1), match.group(2).split(" Target variable:")[0]
-            if message.startswith("Exception encountered when calling"):
-                rest = [line.strip() for line in text[match.end() :].splitlines() if line.strip()]
-                message = f"{message} {rest[0]}" if rest else message
-            if not message.startswith(NOT_KERAS) and (kind, message) not in found:
-                found.append((kind, message))
+    text = ANSI_ESCAPE.sub("", "".join(o.get("text", "") for o in cell.get("outputs", [])))
+    for match in ERROR_LINE.finditer(text):
+        kind, message = match.group(1), match.group(2).split(" Target variable:")[0]
+        if message.startswith("Exception encountered when calling"):
+            rest = [line.strip() for line in text[match.end() :].splitlines() if line.strip()]
+            message = f"{message} {rest[0]}" if rest else message
+        if not message.startswith(NOT_KERAS) and (kind, message) not in found:
+            found.append((kind, message))
     return found
 
 
-def message_family(message: str) -> str:
-    """The fixed part of a message, before the details that change from case to case."""
-    for separator in (" Received", " Existing layers are", " Example error message"):
-        message = message.split(separator)[0]
+def reproduced_errors(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for cell in page_cells(notebook):
+        found += [error for error in cell_errors(cell) if error not in found]
+    return found
+
+
+# The parts of a message that change from case to case, and what stands for them. Order matters.
+GENERALISE = [
+    (r"<\w+ name=[^>]*>", "<layer object>"),
+    (r"(?<=No such layer: )[^\s]+?(?=\.?\s|\.?$)", "<name>"),
+    (r"\['[^'\]]*'(?:, '[^'\]]*')*\]", "[<names>]"),
+    (r"\('[^'\)]*',?(?: '[^'\)]*',?)*\)", "<path>"),
+    (r"(?<=The layer )\S+(?= has never been called)", "<name>"),
+    (r"(?<=layer )'[^']+'", "'<name>'"),
+    (r"(?<=^Layer )\S+(?= weight shape)", "<name>"),
+    (r'(?<=The name )"[^"]+"', '"<name>"'),
+    (r"^'\w+' object has no attribute", "'<class>' object has no attribute"),
+    (r"\((?:None|\d+)(?:,\s*(?:None|\d+))*,?\)", "<shape>"),
+    (r"\[(?:None|\d+)(?:\s+(?:None|\d+))+\]", "<shape>"),
+    (r"\[<shape>(?:, <shape>)+\]", "[<shape>, ...]"),
+    (r"(?<![\w.])\d+(?![\w.])", "<n>"),
+]
+
+
+def generalise(message: str) -> str:
+    """The message with its names, shapes and numbers replaced by placeholders: its family."""
+    for pattern, replacement in GENERALISE:
+        message = re.sub(pattern, replacement, message)
     return message
 
 
-def error_index_markdown(notebooks: list[tuple[PurePosixPath, nbformat.NotebookNode]]) -> str:
-    families: dict[tuple[str, str], dict[str, list[str]]] = {}
+def specific_part(message: str, family: str) -> str:
+    """What this message says that its family does not: from the sentence where they differ."""
+    common = 0
+    while common < min(len(message), len(family)) and message[common] == family[common]:
+        common += 1
+    if common == len(message) == len(family):
+        return ""
+    sentence = message.rfind(". ", 0, common)
+    start = max(sentence + 2 if sentence >= 0 else 0, message.rfind("Received", 0, common))
+    return ("…" if start > 0 else "") + message[start:]
+
+
+def cell_sections(notebook: nbformat.NotebookNode, config: MkDocsConfig | None) -> list[tuple[str, str]]:
+    """(anchor, heading text) of the section each page cell sits in, as the site renders it.
+
+    The page's markdown cells are rendered with the site's own Markdown extensions, so the anchors
+    are exactly the ones on the page; a code cell is in the section of the last heading above it.
+    """
+    cells = page_cells(notebook)
+    source = "\n\n".join(
+        CELL_MARK.format(index) + "\n\n" + (cell.source if cell.cell_type == "markdown" else "")
+        for index, cell in enumerate(cells)
+    )
+    extensions = list(config["markdown_extensions"]) if config else ["toc"]
+    rendered = markdown.Markdown(
+        extensions=extensions, extension_configs=dict(config["mdx_configs"]) if config else {}
+    ).convert(source)
+    text = lambda inner: html.unescape(re.sub(r"<[^>]+>", "", inner)).replace("¶", "").strip()  # noqa: E731
+    headings = [(m.start(), int(m.group(1)), m.group(2), text(m.group(3))) for m in HEADING.finditer(rendered)]
+    sections = []
+    for index in range(len(cells)):
+        at = rendered.find(CELL_MARK.format(index))
+        above = [(anchor, text) for start, level, anchor, text in headings if start < at and level > 1]
+        sections.append(above[-1] if above else ("", title_of(notebook)))
+    return sections
+
+
+def error_causes(notebooks, config: MkDocsConfig | None = None) -> dict:
+    """{(kind, family): {(page, anchor): {"section", "page_title", "messages"}}} over all pages."""
+    families: dict[tuple[str, str], dict] = {}
     for rel, notebook in notebooks:
-        link = f"[{title_of(notebook)}]({rel.with_suffix('.md').as_posix()})"
-        for kind, message in reproduced_errors(notebook):
-            variants = families.setdefault((kind, message_family(message)), {})
-            if link not in variants.setdefault(message, []):
-                variants[message].append(link)
+        sections = cell_sections(notebook, config)
+        for cell, (anchor, heading) in zip(page_cells(notebook), sections, strict=True):
+            for kind, message in cell_errors(cell):
+                causes = families.setdefault((kind, generalise(message)), {})
+                cause = causes.setdefault(
+                    (rel.with_suffix(".md").as_posix(), anchor),
+                    {"section": heading, "page_title": title_of(notebook), "messages": []},
+                )
+                if message not in cause["messages"]:
+                    cause["messages"].append(message)
+    return families
+
+
+def heading_text(kind: str, family: str, limit: int = 110) -> str:
+    """A family as a heading: its first sentence, shortened, safe as Markdown."""
+    short = family if len(family) <= limit else family[: limit - 3].rsplit(" ", 1)[0] + " …"
+    return html.escape(f"{kind}: {short.replace('`', '')}", quote=False)
+
+
+def error_index_markdown(notebooks: list[tuple[PurePosixPath, nbformat.NotebookNode]], config=None) -> str:
+    families = error_causes(notebooks, config)
     parts = [
-        # Pasted messages should land here first: Material's search multiplies this page's scores.
-        "---\nsearch:\n  boost: 8\n---",
+        "---\nsearch:\n  boost: 2\n---",
         "# Error index",
-        "Every Keras error and warning message that the examples reproduce, exactly as Keras "
-        "printed it on the pinned versions, with the page that reproduces it and shows the fix. "
-        "Paste a message into the search box to land here or on that page. This page is built "
+        "Every Keras error and warning message that the examples reproduce, grouped by message: "
+        "the names, shapes and numbers that change from case to case are shown as `<name>`, "
+        "`<shape>` and `<n>`. Under each message, every cause the examples show, linking to the "
+        "section that reproduces it and runs the fix, with the words Keras printed there. Built "
         "from the examples' stored outputs, so it lists nothing they do not print.",
     ]
-    for (kind, family), variants in sorted(families.items(), key=lambda item: (item[0][0], item[0][1].lower())):
-        short = family if len(family) <= 90 else family[:87].rsplit(" ", 1)[0] + " …"
-        parts.append(f"## {kind}: {short.replace('`', '')}")
-        for message, links in variants.items():
-            parts.append(fenced(f"{kind}: {message}", "text"))
-            parts.append("Reproduced and fixed in: " + ", ".join(links) + ".")
+    for (kind, family), causes in sorted(families.items(), key=lambda item: (item[0][0], item[0][1].lower())):
+        parts.append(f"## {heading_text(kind, family)}")
+        parts.append(fenced(f"{kind}: {family}", "text"))
+        items = []
+        for (page, anchor), cause in causes.items():
+            target = f"{page}#{anchor}" if anchor else page
+            said = [specific_part(m, family) for m in cause["messages"]]
+            said_text = "; ".join(f"`{s}`" if "`" not in s else f"`` {s} ``" for s in said if s)
+            items.append(
+                f"- [{cause['section']}]({target}) on *{cause['page_title']}*"
+                + (f"  \n  Keras said: {said_text}" if said_text else "")
+            )
+        parts.append(("Caused by:" if len(items) > 1 else "Cause:") + "\n\n" + "\n".join(items))
     return "\n\n".join(parts) + "\n"
 
 
@@ -142,16 +281,50 @@ def notebook_links(rel: PurePosixPath, repo_url: str | None, branch: str = "main
     return " · ".join(links)
 
 
-def notebook_to_markdown(notebook: nbformat.NotebookNode, stem: str, links: str = "") -> str:
-    errors = reproduced_errors(notebook)
+def promise_of(markdown_text: str) -> str:
+    """The page's one-sentence promise: the first sentence of the paragraph under its title."""
+    body = re.sub(r"^---\n.*?\n---\n", "", markdown_text, flags=re.S)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+    for paragraph in paragraphs:
+        if paragraph.startswith(("#", "```", "<", "|", "{{", "- ", "!!!")):
+            continue
+        text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", " ".join(paragraph.split()))
+        text = text.replace("`", "").replace("**", "")
+        sentence = re.match(r"(.+?[.!?])(\s|$)", text)
+        return (sentence.group(1) if sentence else text)[:300]
+    return ""
+
+
+def notebook_to_markdown(
+    notebook: nbformat.NotebookNode,
+    stem: str,
+    links: str = "",
+    sections: list[tuple[str, str]] | None = None,
+    image_file=None,
+) -> str:
+    """The page of one notebook. `image_file(png, alt, number) -> markdown` places its diagrams."""
+    cells = page_cells(notebook)
+    sections = sections or [("", "")] * len(cells)
+    errors: list[tuple[str, str, str, str]] = []
     # A page that reproduces and fixes errors should rank for them over pages that merely share words.
-    parts: list[str] = ["---\nsearch:\n  boost: 4\n---"] if errors else []
-    for index, cell in enumerate(notebook.cells):
+    parts: list[str] = ["---\nsearch:\n  boost: 4\n---"] if reproduced_errors(notebook) else []
+    code_so_far = ""
+    images = 0
+    for index, (cell, (anchor, heading)) in enumerate(zip(cells, sections, strict=True)):
         if cell.cell_type == "markdown":
             parts.append(cell.source)
         elif cell.cell_type == "code":
+            code_so_far += cell.source + "\n"
             parts.append(fenced(NBVAL_MARKER.sub("", cell.source), "python"))
-            parts.extend(output_blocks(cell.get("outputs", [])))
+
+            def place(png: bytes, source=cell.source, code=code_so_far, heading=heading) -> str:
+                nonlocal images
+                images += 1
+                alt = diagram_alt(source, code, heading)
+                return image_file(png, alt, images)
+
+            parts.extend(output_blocks(cell.get("outputs", []), place if image_file else None))
+            errors += [(kind, message, anchor, heading) for kind, message in cell_errors(cell)]
         if index == 0:  # right under the title
             parts.append(
                 f'<p class="ran-on" markdown>Outputs produced on {ran_on_line(notebook)}. '
@@ -159,8 +332,14 @@ def notebook_to_markdown(notebook: nbformat.NotebookNode, stem: str, links: str 
             )
     if errors:
         parts.append("## Errors reproduced on this page")
-        parts.append("Each one is printed by a cell above, then fixed. All are listed in the [error index](../../errors.md).")
-        parts.extend(fenced(f"{kind}: {message}", "text") for kind, message in errors)
+        items = []
+        for kind, message, anchor, heading in errors:
+            family = heading_text(kind, generalise(message), limit=80)
+            items.append(f"- {family}: [{heading or 'above'}](#{anchor})" if anchor else f"- {family}")
+        parts.append(
+            "Each one is printed by a cell above, then fixed. All are listed by cause in the "
+            "[error index](../../errors.md).\n\n" + "\n".join(dict.fromkeys(items))
+        )
     return "\n\n".join(parts) + "\n"
 
 
@@ -171,15 +350,43 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         rel = PurePosixPath(path.relative_to(ROOT).as_posix())
         notebook = nbformat.read(path, as_version=4)
         loaded.append((rel, notebook))
-        page = notebook_to_markdown(notebook, rel.stem, notebook_links(rel, config.repo_url))
+
+        def image_file(png: bytes, alt: str, number: int, rel=rel) -> str:
+            name = f"{rel.stem}_diagram_{number}.png"
+            files.append(File.generated(config, str(rel.parent / name), content=png))
+            return (
+                f'<figure class="nb-figure" markdown>\n'
+                f'[![{alt}]({name}){{ .nb-image }}]({name} "Open the diagram full size")\n'
+                f"<figcaption>Click the diagram to see it full size.</figcaption>\n</figure>"
+            )
+
+        page = notebook_to_markdown(
+            notebook, rel.stem, notebook_links(rel, config.repo_url), cell_sections(notebook, config), image_file
+        )
         files.append(File.generated(config, str(rel.with_suffix(".md")), content=page))
         for suffix in (".ipynb", ".py"):
             source = path.with_suffix(suffix)
             files.append(
                 File.generated(config, str(rel.with_suffix(suffix)), abs_src_path=str(source))
             )
-    files.append(File.generated(config, "errors.md", content=error_index_markdown(loaded)))
+    files.append(File.generated(config, "errors.md", content=error_index_markdown(loaded, config)))
     return files
+
+
+# The header's repository link, without the widget that asks GitHub's API for stars and forks on
+# every page (a third-party request; it fails offline). Same look, same link.
+SOURCE_PARTIAL = """<a href="{{ config.repo_url }}" title="{{ lang.t('source') }}" class="md-source">
+  <div class="md-source__icon md-icon">{% include ".icons/fontawesome/brands/github.svg" %}</div>
+  <div class="md-source__repository">{{ config.repo_name }}</div>
+</a>
+"""
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    import jinja2
+
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"partials/source.html": SOURCE_PARTIAL}), env.loader])
+    return env
 
 
 def extraction_results_table(results: dict) -> str:
@@ -239,18 +446,22 @@ def backend_matrix_markdown(matrix: dict) -> str:
             label = STATUS_LABELS[cell["status"]]
             if cell["reason"]:
                 label += f" ([why](#{anchor(example, backend)}))"
-                reasons += [f'<a id="{anchor(example, backend)}"></a>', f"**{example}** on {backend}:", "", fenced(cell["reason"], "text"), ""]
+                reasons += [f'<a id="{anchor(example, backend)}"></a>', f"**{example}** on {backend}:", ""]
+                reasons += [fenced(cell["reason"], "text"), ""]
             cells.append(label)
         rows.append(f"| [{example}](examples/{example}.md) | " + " | ".join(cells) + " |")
     tail = ["## Why a cell is not a pass", "", *reasons] if reasons else ["Every example passes on every backend."]
     return "\n".join(rows + [""] + tail)
 
 
-def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
-    markdown = markdown.replace("{{ pinned_versions }}", pinned_versions())
-    if "{{ backend_matrix }}" in markdown:
-        markdown = markdown.replace("{{ backend_matrix }}", backend_matrix_markdown(json.loads(BACKEND_MATRIX.read_text())))
-    if "{{ extraction_results }}" in markdown:
+def on_page_markdown(markdown_text: str, page, config: MkDocsConfig, files: Files) -> str:
+    if not page.meta.get("description"):  # <meta name="description">: the page's own promise
+        page.meta["description"] = promise_of(markdown_text) or config.site_description
+    markdown_text = markdown_text.replace("{{ pinned_versions }}", pinned_versions())
+    if "{{ backend_matrix }}" in markdown_text:
+        matrix = json.loads(BACKEND_MATRIX.read_text())
+        markdown_text = markdown_text.replace("{{ backend_matrix }}", backend_matrix_markdown(matrix))
+    if "{{ extraction_results }}" in markdown_text:
         results = json.loads(BENCHMARK_RESULTS.read_text())
-        markdown = markdown.replace("{{ extraction_results }}", extraction_results_table(results))
-    return markdown
+        markdown_text = markdown_text.replace("{{ extraction_results }}", extraction_results_table(results))
+    return markdown_text

@@ -1,7 +1,11 @@
-"""The built site in a real headless Chromium: pages, links, images, search, screenshots.
+"""The built site in a real headless Chromium: pages, links, search, layout, accessibility, screenshots.
 
 Skips where Debian's Chromium is not installed; `.ci/run` installs it, so CI always runs this.
+The accessibility check needs axe-core (`.ci/run` installs it with npm into build/axe; set
+$AXE_CORE_JS to use another copy) and skips, saying so, without it.
 Screenshots go to build/screenshots/ (or $SCREENSHOT_DIR) for a person to look at.
+
+`python tests/test_browser.py SITE_DIR` prints the search hit rate of any built site.
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
-from conftest import ROOT
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from search_queries import QUERIES  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -30,24 +37,21 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-# A message a reader pastes, and the page that must come up near the top of the results.
-SEARCHES = [
-    (
-        "ValueError: A `Concatenate` layer should be called on a list of at least 1 input. "
-        "Received: input_shape=(None, 4)",
-        "examples/concatenate/01_layer_vs_function/",
-    ),
-    (
-        "ValueError: A `Concatenate` layer requires inputs with matching shapes except for the "
-        "concatenation axis. Received: input_shape=[(None, 14, 14, 8), (None, 15, 15, 8)]",
-        "examples/concatenate/04_shape_errors/",
-    ),
-    (
-        "AttributeError: The layer sequential has never been called and thus has no defined output.",
-        "examples/layer_access/06_keras2_habits/",
-    ),
-]
-TOP_RESULTS = 5
+AXE_CORE = Path(os.environ.get("AXE_CORE_JS", ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"))
+TOP = 3
+HIT_RATE = 0.9
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+def serve(site: Path):
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="module")
@@ -57,15 +61,13 @@ def site_url(tmp_path_factory: pytest.TempPathFactory):
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=ROOT, check=True, capture_output=True, timeout=300,
     )
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", site
+    server, base = serve(site)
+    yield base, site
     server.shutdown()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +75,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 
@@ -81,6 +83,24 @@ def browser():
 def page_urls(base: str, site: Path) -> list[str]:
     pages = sorted(p.relative_to(site) for p in site.rglob("index.html"))
     return [urljoin(base, p.parent.as_posix() + "/" if p.parent.as_posix() != "." else "") for p in pages]
+
+
+def chapter_pages(site: Path) -> list[str]:
+    """The first example page of every chapter: one page per chapter, whatever chapters exist."""
+    chapters = sorted(p for p in (site / "examples").iterdir() if p.is_dir())
+    firsts = [min(q.parent for q in chapter.glob("*/index.html")) for chapter in chapters]
+    return [f.relative_to(site).as_posix() + "/" for f in firsts]
+
+
+OVERFLOW_JS = """() => {
+  const wide = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > window.innerWidth + 1) wide.push('page ' + root.scrollWidth);
+  for (const code of document.querySelectorAll('.language-text pre > code')) {
+    if (code.scrollWidth > code.clientWidth + 1) wide.push('output: ' + code.textContent.slice(0, 60));
+  }
+  return wide;
+}"""
 
 
 def status_of(url: str) -> int:
@@ -91,26 +111,37 @@ def status_of(url: str) -> int:
         return err.code
 
 
-def test_every_page_loads_clean_with_working_links_and_images(site_url, browser) -> None:
+def test_every_page_loads_clean_and_fits_a_phone(site_url, browser) -> None:
+    """At phone width: no console error, no request that leaves the site, no broken link, image
+    or #anchor; no output block and no page scrolls sideways; every diagram names its model."""
     base, site = site_url
     urls = page_urls(base, site)
     assert len(urls) > 20
     problems: list[str] = []
     checked: dict[str, int] = {}
-    page = browser.new_page()
+    diagrams = 0
+    page = browser.new_page(viewport=PHONE)
     errors: list[str] = []
-    # This machine has no network: a request the site makes off-site (the repository link asks
-    # GitHub for its star count) fails here and is not the site's fault. Anything else counts.
+    offsite: list[str] = []
     local = urlparse(base).netloc
-    failed_offsite = lambda m: "Failed to load resource" in m.text and local not in (m.location or {}).get("url", local)  # noqa: E731
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and not failed_offsite(m) else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: offsite.append(r.url) if urlparse(r.url).netloc not in ("", local) else None)
+    anchors_seen: dict[str, set[str]] = {}
     for url in urls:
         errors.clear()
+        offsite.clear()
         response = page.goto(url, wait_until="load")
         if response is None or response.status != 200:
             problems.append(f"{url}: status {response and response.status}")
         problems.extend(f"{url}: console error: {e}" for e in errors)
+        problems.extend(f"{url}: third-party request on load: {r}" for r in offsite)
+        problems += [f"{url}: too wide for a phone: {what}" for what in page.evaluate(OVERFLOW_JS)]
+        for alt in page.eval_on_selector_all(".nb-figure img", "els => els.map(e => e.alt)"):
+            diagrams += 1
+            if "Diagram of the model" not in alt:
+                problems.append(f"{url}: diagram alt text {alt!r}")
+        anchors_seen[url] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
         links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         images = page.eval_on_selector_all("img", "els => els.map(e => [e.src, e.complete && e.naturalWidth > 0])")
         for src, loaded in images:
@@ -118,54 +149,161 @@ def test_every_page_loads_clean_with_working_links_and_images(site_url, browser)
                 problems.append(f"{url}: image not shown: {src[:80]}")
         for link in links + [src for src, _ in images]:
             target = urldefrag(link)[0]
-            if urlparse(target).netloc != urlparse(base).netloc:
+            if urlparse(target).netloc != local:
                 continue
             if target not in checked:
                 checked[target] = status_of(target)
             if checked[target] != 200:
                 problems.append(f"{url}: broken link {target} ({checked[target]})")
+        for link in links:
+            target, fragment = urldefrag(link)
+            if fragment and target in anchors_seen and fragment not in anchors_seen[target]:
+                problems.append(f"{url}: link to a missing section {link}")
     page.close()
     assert not problems, "\n".join(problems[:30])
     assert len(checked) > len(urls)
+    assert diagrams >= 3
 
 
-def error_index_section_links_to(site: Path, anchor: str, expected: str) -> bool:
-    html = (site / "errors" / "index.html").read_text()
-    start = html.find(f'id="{anchor}"')
-    end = html.find("<h2", start + 1)
-    return start != -1 and f"{expected.split('/', 1)[1]}" in html[start : end if end != -1 else None]
+def search_top_pages(page, base: str, query: str, top: int = TOP) -> list[str]:
+    """The first `top` result pages (site paths) for `query`, typed into the site's search box."""
+    page.evaluate("() => document.querySelector('.md-search-result__list')?.replaceChildren()")
+    page.fill("input.md-search__input", query)
+    page.dispatch_event("input.md-search__input", "keyup")  # Material searches on keyup
+    try:
+        page.wait_for_selector(".md-search-result__item", timeout=5_000)
+    except Exception:  # no result at all
+        return []
+    page.wait_for_timeout(150)
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__item > a.md-search-result__link", "els => els.map(e => e.getAttribute('href'))"
+    )
+    paths = [urlparse(urljoin(base, h)).path.lstrip("/") for h in hrefs]
+    return list(dict.fromkeys(paths))[:top]
 
 
-@pytest.mark.parametrize("message, expected", SEARCHES, ids=[e for _, e in SEARCHES])
-def test_pasting_an_error_into_search_finds_its_page(site_url, browser, message: str, expected: str) -> None:
-    """The fixing page, or the error index entry that links to it, is among the top results."""
-    base, site = site_url
-    page = browser.new_page()
+def search_hit_rate(page, base: str) -> tuple[float, list[str]]:
     page.goto(base, wait_until="load")
     page.click(".md-search__input", timeout=10_000)
-    page.type("input.md-search__input", message)  # real key presses: Material searches on keyup
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    page.wait_for_timeout(500)  # the last keystroke's search
-    top_items = page.query_selector_all(".md-search-result__item")[:TOP_RESULTS]
-    hrefs = [a.get_attribute("href") for item in top_items for a in item.query_selector_all("a")]
-    page.close()
-    urls = [urljoin(base, h).split("?")[0] + ("#" + h.split("#", 1)[1] if "#" in h else "") for h in hrefs]
-    pages = {urldefrag(u)[0] for u in urls}
-    anchors = [urldefrag(u)[1] for u in urls if urldefrag(u)[0] == urljoin(base, "errors/") and urldefrag(u)[1]]
-    found = urljoin(base, expected) in pages or any(
-        error_index_section_links_to(site, anchor, expected) for anchor in anchors
-    )
-    assert found, f"top results for {message[:50]!r}: {sorted(pages)}, error index sections {anchors}"
+    ready = "() => !document.querySelector('.md-search-result__meta')?.textContent.includes('Initializing')"
+    page.wait_for_function(ready)
+    misses = []
+    for query, expected in QUERIES:
+        found = search_top_pages(page, base, query)
+        if not set(found) & set(expected):
+            misses.append(f"{query[:70]!r}: wanted {expected[0]}, top {TOP}: {found}")
+    return 1 - len(misses) / len(QUERIES), misses
 
 
-def test_screenshots_of_home_and_an_example(site_url, browser) -> None:
+def test_search_lands_on_the_page_that_fixes_it(site_url, browser) -> None:
+    """Pasted errors (other names and shapes than the examples') and plain questions: the page that
+    reproduces and fixes it, or answers it, is among the first three results for 90% of them."""
+    assert len(QUERIES) >= 40
     base, _ = site_url
+    page = browser.new_page()
+    rate, misses = search_hit_rate(page, base)
+    page.close()
+    print(f"search: {rate:.0%} of {len(QUERIES)} queries find their page in the top {TOP}")
+    assert rate >= HIT_RATE, f"top-{TOP} hit rate {rate:.0%}; misses:\n" + "\n".join(misses)
+
+
+def test_search_highlights_no_short_words(site_url, browser) -> None:
+    """Following a result for a pasted message marks its words on the page, but never "A" or "of"."""
+    base, _ = site_url
+    page = browser.new_page()
+    page.goto(base, wait_until="load")
+    page.click(".md-search__input")
+    query = QUERIES[0][0]
+    assert search_top_pages(page, base, query)
+    href = page.get_attribute(".md-search-result__item > a.md-search-result__link", "href")
+    assert "h=" in href, "search highlighting is off: nothing to check"
+    page.goto(urljoin(base, href), wait_until="load")
+    page.wait_for_selector("mark[data-md-highlight]", timeout=5_000)
+    marked = page.eval_on_selector_all("mark[data-md-highlight]", "els => els.map(e => e.textContent)")
+    page.close()
+    assert marked and all(len(word) > 2 for word in marked), sorted(set(marked))
+
+
+
+
+def test_diagram_opens_full_size(site_url, browser) -> None:
+    """A click on a diagram shows it at its own size, above the page; Escape closes it."""
+    base, site = site_url
+    page = browser.new_page(viewport=PHONE)
+    problems = []
+    # Click to enlarge: the lightbox shows the picture at its own size, and Escape closes it.
+    url = next(u for u in page_urls(base, site) if "architectures" in u and "examples/concatenate" in u)
+    page.goto(url, wait_until="load")
+    page.click(".nb-figure a")
+    page.wait_for_selector("dialog.nb-lightbox[open] img")
+    size = "e => [e.naturalWidth, e.getBoundingClientRect().width]"
+    natural, shown = page.eval_on_selector("dialog.nb-lightbox img", size)
+    if abs(natural - shown) > 2:
+        problems.append(f"lightbox shows the diagram at {shown}px, not its {natural}px")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("dialog.nb-lightbox[open]", state="detached", timeout=2_000)
+    page.close()
+    assert not problems, "\n".join(problems[:30])
+
+
+def axe_pages(base: str, site: Path, scheme: str) -> list[str]:
+    """Light: the site's own pages and one page per chapter. Dark: the colours differ, the markup
+    does not, so the home page and two example pages (code, outputs, a diagram) are enough."""
+    chapters = [urljoin(base, p) for p in chapter_pages(site)]
+    if scheme == "dark":
+        return [base, chapters[0], urljoin(base, "examples/concatenate/06_architectures/")]
+    return [base, urljoin(base, "errors/"), urljoin(base, "backends/"), urljoin(base, "migration/"), *chapters]
+
+
+@pytest.mark.skipif(not AXE_CORE.is_file(), reason=f"axe-core not found at {AXE_CORE}: "
+                    "npm install --prefix build/axe axe-core (.ci/run does), or set $AXE_CORE_JS")
+def test_no_serious_accessibility_violation(site_url, browser) -> None:
+    """axe-core finds no serious or critical violation, in the light and the dark scheme."""
+    base, site = site_url
+    script = AXE_CORE.read_text()
+    problems = []
+    for scheme in ("light", "dark"):
+        page = browser.new_page(viewport=DESKTOP, color_scheme=scheme)
+        page.route("**/search_index.json", lambda route: route.abort())  # not needed here: saves time
+        for url in axe_pages(base, site, scheme):
+            page.goto(url, wait_until="load")
+            page.add_script_tag(content=script)
+            violations = page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                ".map(v => [v.impact, v.id, v.nodes.length, v.nodes[0].target.join(' ')])"
+            )
+            problems += [f"{scheme} {url}: {v}" for v in violations if v[0] in ("serious", "critical")]
+        page.close()
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_screenshots(site_url, browser) -> None:
+    """Home, error index and one page per chapter; desktop and phone; light and dark."""
+    base, site = site_url
     folder = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "build" / "screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    for name, path in (("home", ""), ("example", "examples/concatenate/04_shape_errors/")):
-        page.goto(urljoin(base, path), wait_until="networkidle")
-        shot = folder / f"{name}.png"
-        page.screenshot(path=str(shot))
-        assert shot.stat().st_size > 20_000, f"{shot} looks empty"
-    page.close()
+    targets = {"home": "", "errors": "errors/"}
+    targets.update({p.strip("/").replace("examples/", "").replace("/", "-"): p for p in chapter_pages(site)})
+    for scheme in ("light", "dark"):
+        for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page = browser.new_page(viewport=viewport, color_scheme=scheme)
+            page.route("**/search_index.json", lambda route: route.abort())  # not needed here: saves time
+            for name, path in targets.items():
+                page.goto(urljoin(base, path), wait_until="load")
+                shot = folder / f"{name}-{device}-{scheme}.png"
+                page.screenshot(path=str(shot))
+                assert shot.stat().st_size > 10_000, f"{shot} looks empty"
+            page.close()
+
+
+if __name__ == "__main__":  # python tests/test_browser.py SITE_DIR: the search hit rate of a built site
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(Path(sys.argv[1]))
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        rate, misses = search_hit_rate(chromium.new_page(), base)
+        chromium.close()
+    server.shutdown()
+    print("\n".join(misses))
+    print(f"top-{TOP} hit rate: {rate:.1%} of {len(QUERIES)} queries")

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 import subprocess
 import sys
 from pathlib import Path
-
-import html as html_lib
 
 import nbformat
 import pytest
 import yaml
 from conftest import EXAMPLE_SOURCES, ROOT, example_id
-from site_hooks import ANSI_ESCAPE, ERROR_LINE, NOT_KERAS, requirement_pins
+from site_hooks import ANSI_ESCAPE, cell_errors, generalise, page_cells, requirement_pins
 
 
 def nav_pages(nav: list) -> list[str]:
@@ -79,18 +79,77 @@ def test_benchmark_page_shows_the_saved_results(site: Path) -> None:
 
 
 def test_error_index_lists_every_error_the_examples_print(site: Path) -> None:
+    """Each message family once, generalised; under it each page that prints it, by section."""
     index = html_lib.unescape((site / "errors" / "index.html").read_text())
     count = 0
     for source in EXAMPLE_SOURCES:
         notebook = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
-        for cell in notebook.cells:
-            text = ANSI_ESCAPE.sub("", "".join(o.get("text", "") for o in cell.get("outputs", [])))
-            for kind, message in ERROR_LINE.findall(text):
-                if message.startswith(NOT_KERAS):
-                    continue
+        page = source.relative_to(ROOT).with_suffix("").as_posix()
+        for cell in page_cells(notebook):
+            for kind, message in cell_errors(cell):
                 count += 1
-                assert f"{kind}: {message.split(' Target variable:')[0]}" in index, message[:80]
+                family = f"{kind}: {generalise(message)}"
+                assert index.count(f"<code>{family}") == 1, f"not once in the index: {family[:80]}"
+                assert f'href="../{page}/' in index, f"no cause links to {page}"
     assert count >= 20
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (
+            "A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. "
+            "Received: input_shape=[(None, 14, 14, 8), (None, 15, 15, 8)]",
+            "A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. "
+            "Received: input_shape=[(None, 64), (None, 7, 7, 256), (None, 3)]",
+        ),
+        (
+            "No such layer: conv. Existing layers are: ['image', 'backbone', 'merge'].",
+            "No such layer: dense_12. Existing layers are: ['input_layer_3', 'dense_11'].",
+        ),
+        (
+            "The layer sequential_model has never been called and thus has no defined output.",
+            "The layer left has never been called and thus has no defined output.",
+        ),
+        (
+            "You called `set_weights(weights)` on layer 'branch_b' with a weight list of length 1, "
+            "but the layer was expecting 2 weights.",
+            "You called `set_weights(weights)` on layer 'conv_3' with a weight list of length 12, "
+            "but the layer was expecting 0 weights.",
+        ),
+        ("'Dense' object has no attribute 'output_shape'", "'Conv2D' object has no attribute 'output_shape'"),
+        (
+            "Computed output size would be zero or negative. Received `inputs shape=(None, 1, 1, 3)`, "
+            "`kernel shape=(3, 3, 3, 8)`, `dilation_rate=[1 1]`, `strides=(1, 1)`, `padding=valid`.",
+            "Computed output size would be zero or negative. Received `inputs shape=(None, 2, 2, 64)`, "
+            "`kernel shape=(5, 5, 64, 32)`, `dilation_rate=[2 2]`, `strides=(1, 1)`, `padding=valid`.",
+        ),
+    ],
+)
+def test_messages_that_differ_only_in_names_shapes_and_numbers_are_one_family(first: str, second: str) -> None:
+    assert generalise(first) == generalise(second)
+    assert generalise(first) != first
+
+
+def test_different_messages_stay_different_families() -> None:
+    messages = [
+        "'Dense' object has no attribute 'output_shape'",
+        "'Dense' object has no attribute 'get_output_at'",
+        "The layer left has never been called and thus has no defined output.",
+        "The layer left has never been called and thus has no defined input.",
+        "A `Concatenate` layer should be called on a list of at least 1 input. Received: input_shape=(None, 4)",
+    ]
+    assert len({generalise(m) for m in messages}) == len(messages)
+
+
+def test_error_index_links_to_sections_that_exist(site: Path) -> None:
+    """Every cause links to a heading (#anchor) of an example page, and that heading is there."""
+    index = site / "errors" / "index.html"
+    links = re.findall(r'<a href="\.\./(examples/[^"#]+)#([^"]+)"', index.read_text())
+    assert len(links) >= 20
+    for page, anchor in links:
+        html = (site / page / "index.html").read_text()
+        assert re.search(rf'<h[2-6][^>]* id="{re.escape(anchor)}"', html), f"{page}#{anchor}: no such section"
 
 
 def test_home_page_names_the_pinned_versions(site: Path) -> None:
