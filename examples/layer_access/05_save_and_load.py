@@ -19,10 +19,26 @@
 # `Lambda` layer, and how to avoid needing it.
 
 # %% [markdown]
+# ## Short answer
+#
+# A `.keras` file keeps every layer's name, order and weights:
+#
+# ```python
+# model.save(path)
+# loaded = keras.models.load_model(path)
+# ```
+#
+# A `Lambda` layer built on a `lambda` expression is stored as bytecode and loads only with
+# `safe_mode=False`. A `Lambda` on a named function is stored by name, and loads in safe mode
+# once you pass the function in `custom_objects`. A small registered layer needs neither.
+
+# %% [markdown]
 # ## Setup
 
 # %%
+import json
 import tempfile
+import zipfile
 from pathlib import Path
 
 import keras
@@ -52,14 +68,15 @@ print(path.name, "saved")
 
 # %%
 loaded = keras.models.load_model(path)
-print("names:  ", [layer.name for layer in loaded.layers])
-print("same names in the same order:", [l.name for l in loaded.layers] == [l.name for l in model.layers])
+loaded_names = [layer.name for layer in loaded.layers]
+print("names:  ", loaded_names)
+print("same names in the same order:", loaded_names == [layer.name for layer in model.layers])
 
 # %%
 for name in ("branch_a", "branch_b", "head"):
     before = model.get_layer(name).get_weights()
     after = loaded.get_layer(name).get_weights()
-    same = all(np.array_equal(x, y) for x, y in zip(before, after))
+    same = all(np.array_equal(x, y) for x, y in zip(before, after, strict=True))
     print(f"{name}: {len(after)} arrays, identical: {same}")
 
 # %%
@@ -77,8 +94,8 @@ print("original head kernel still non-zero:", bool(np.any(model.get_layer("head"
 # %% [markdown]
 # ## A `Lambda` layer and `safe_mode`
 #
-# A `Lambda` layer stores its Python function as bytecode in the file. Loading bytecode can run
-# arbitrary code, so Keras 3 refuses it by default:
+# A `Lambda` layer on a `lambda` expression stores that expression as bytecode in the file.
+# Loading bytecode can run arbitrary code, so Keras 3 refuses it by default:
 
 # %%
 doubled = layers.Lambda(lambda x: x * 2.0, name="double")(merged)
@@ -96,6 +113,52 @@ except ValueError as err:
 # %%
 trusted = keras.models.load_model(lambda_path, safe_mode=False)
 print(trusted.get_layer("double").name, trusted.predict(batch, verbose=0).shape)
+
+# %% [markdown]
+# ## A named function is stored by name
+#
+# Only a `lambda` expression becomes bytecode. Give `Lambda` a function defined with `def` and
+# the file keeps just its name. Compare the two layers' entries in the file's `config.json`:
+
+# %%
+def double(x):
+    return x * 2.0
+
+
+named = keras.Model(inputs, layers.Lambda(double, name="double")(merged), name="with_named")
+named_path = folder / "with_named.keras"
+named.save(named_path)
+
+
+def stored_function(path: Path, layer_name: str) -> dict:
+    """The `function` entry of a layer in a .keras file's config.json."""
+    config = json.loads(zipfile.ZipFile(path).read("config.json"))
+    layer = next(entry for entry in config["config"]["layers"] if entry["name"] == layer_name)
+    return layer["config"]["function"]
+
+
+print("def:   ", stored_function(named_path, "double"))
+from_lambda = stored_function(lambda_path, "double")
+print("lambda:", from_lambda["class_name"], "| bytecode stored:", "code" in str(from_lambda["config"]))
+
+# %% [markdown]
+# No bytecode, so `safe_mode` is not in the way; but Keras must find the function by that name,
+# and a plain function defined in your script is not found, even in the process that saved it.
+# The message is long; its last line says why:
+
+# %%
+try:
+    keras.models.load_model(named_path)
+except TypeError as err:
+    print(f"TypeError: ...{str(err).splitlines()[-1].split(' Full object config')[0]}")
+
+# %% [markdown]
+# Hand it over in `custom_objects`, and it loads in the default safe mode:
+
+# %%
+by_name = keras.models.load_model(named_path, custom_objects={"double": double})
+same = np.allclose(keras.ops.convert_to_numpy(by_name(batch)), keras.ops.convert_to_numpy(trusted(batch)))
+print("same as the lambda version:", same)
 
 # %% [markdown]
 # The better fix is no `Lambda` at all: a small registered layer is saved by name and
@@ -131,5 +194,6 @@ print("same as the Lambda version:", np.allclose(reloaded.predict(batch, verbose
 #
 # - `.keras` files keep layer names, order and weights: compare them after loading, as above.
 # - A loaded model is a separate copy, with its own weights.
-# - `Lambda` layers refuse to load unless `safe_mode=False`; use that only for trusted files.
+# - A `Lambda` on a `lambda` expression is bytecode and refuses to load unless `safe_mode=False`
+#   (trusted files only); on a named function it is stored by name and needs `custom_objects`.
 # - A registered custom layer with `get_config` loads safely; import it before loading.
