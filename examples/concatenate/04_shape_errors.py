@@ -19,6 +19,20 @@
 # pooling, or tiling a vector over a feature map.
 
 # %% [markdown]
+# ## Short answer
+#
+# "requires inputs with matching shapes except for the concatenation axis": compare the listed
+# shapes entry by entry; every entry but the join axis must be equal. Off by a pixel, crop the
+# skip (or pad, or resize the other map); different ranks, give the smaller tensor the larger's
+# rank, or reduce the larger:
+#
+# ```python
+# cropped = layers.Cropping2D(cropping=((before, after), (before, after)), name="crop_skip")(skip)
+# per_step = layers.RepeatVector(5, name="repeat_per_step")(vector)
+# pooled = layers.GlobalAveragePooling2D(name="pool")(feature_map)
+# ```
+
+# %% [markdown]
 # ## Setup
 
 # %%
@@ -70,13 +84,17 @@ for size in (14, 15, 16):
 # data pipeline, and the network needs no patching. When the size is imposed, adjust one of the
 # two maps inside the model instead.
 #
-# **Fix B: crop the skip** with `Cropping2D`, dropping its last row and column. The original
-# U-Net crops its skips this way. Right when a border pixel can be lost.
+# **Fix B: crop the skip** with `Cropping2D`. The original U-Net crops its skips *centred*: the
+# same number of rows and columns from each side, and with an odd difference one side gives one
+# more. A one-pixel difference can only drop the last row and column. Right when a border pixel
+# can be lost.
 
 # %%
 image, skip, down, up = down_and_up(15)
 extra = skip.shape[1] - up.shape[1]
-cropped = layers.Cropping2D(cropping=((0, extra), (0, extra)), name="crop_skip")(skip)
+before, after = extra // 2, extra - extra // 2
+print("rows and columns to drop:", extra, "| before:", before, "after:", after)
+cropped = layers.Cropping2D(cropping=((before, after), (before, after)), name="crop_skip")(skip)
 print("cropped skip:", cropped.shape)
 print("joined:      ", layers.Concatenate(name="join_cropped")([up, cropped]).shape)
 
@@ -153,6 +171,10 @@ except ValueError as err:
     print(f"ValueError: {err}")
 
 # %% [markdown]
+# This, a feature map and a vector, is the case that needs `Flatten` or pooling. Two maps of the
+# same height and width need neither: they join on channels as they are (see the channel axis
+# page).
+#
 # **Fix A: make the map a vector.** `GlobalAveragePooling2D` averages each channel over the map
 # (16 values); `Flatten` keeps every position (8 x 8 x 16 = 1024 values). Right before a
 # classifier head. Flatten makes the next `Dense` layer pay for all 1024 values:
@@ -179,12 +201,12 @@ print("tiled:", tiled.shape)
 print("joined:", layers.Concatenate(name="join_tiled")([feature_map, tiled]).shape)
 
 # %% [markdown]
-# With `keras.ops` in a small layer, the map's own height and width decide the tiling, so the
-# same layer works for any map size:
+# With `keras.ops` in a small layer, the map itself decides the tiling. A first try reads its
+# height and width from `feature_map.shape`:
 
 # %%
-class TileOver(layers.Layer):
-    """Copies a (batch, features) vector to every position of a (batch, h, w, c) map."""
+class TileOverStatic(layers.Layer):
+    """Reads the map's size from its static shape: breaks when that size is unknown."""
 
     def call(self, vector, feature_map):
         height, width = feature_map.shape[1], feature_map.shape[2]
@@ -192,9 +214,40 @@ class TileOver(layers.Layer):
         return keras.ops.tile(pixel, [1, height, width, 1])
 
 
+print("8 x 8 map:", TileOverStatic(name="tile_static")(features, feature_map).shape)
+any_map = keras.Input(shape=(None, None, 16), name="any_map")
+try:
+    print("any map:", TileOverStatic(name="tile_static_any")(features, any_map).shape)
+except (TypeError, ValueError) as err:
+    print(f"{type(err).__name__}: {err}")
+
+# %% [markdown]
+# For a map declared with `shape=(None, None, 16)` (any size), `.shape` holds `None` for height
+# and width, and TensorFlow cannot tile by `None`. This cell is backend-specific: on JAX and
+# PyTorch it prints a shape instead, and the layer happens to run, so the bug waits for the day
+# the model runs on TensorFlow. Read the size at run time with `keras.ops.shape`, which works on
+# every backend for any map size:
+
+# %%
+class TileOver(layers.Layer):
+    """Copies a (batch, features) vector to every position of a (batch, h, w, c) map."""
+
+    def call(self, vector, feature_map):
+        shape = keras.ops.shape(feature_map)
+        pixel = keras.ops.expand_dims(keras.ops.expand_dims(vector, 1), 1)
+        return keras.ops.tile(pixel, [1, shape[1], shape[2], 1])
+
+
 tiled_ops = TileOver(name="tile_over")(features, feature_map)
 print("tiled:", tiled_ops.shape)
 print("joined:", layers.Concatenate(name="join_tiled_ops")([feature_map, tiled_ops]).shape)
+
+tiled_any = TileOver(name="tile_over_any")(features, any_map)
+any_join = layers.Concatenate(name="join_any")([any_map, tiled_any])
+any_model = keras.Model([features, any_map], any_join, name="tile_any_size")
+for height, width in ((5, 7), (8, 8)):
+    batch = [np.ones((2, 10), dtype="float32"), np.ones((2, height, width, 16), dtype="float32")]
+    print(f"{height} x {width} map ->", any_model.predict(batch, verbose=0).shape)
 
 # %% [markdown]
 # Both tilings give the same values. Check it on a batch of two:
@@ -273,9 +326,10 @@ print(layers.MaxPooling2D(2, padding="same", name="pool_same")(x).shape)
 # - "requires inputs with matching shapes except for the concatenation axis": compare the listed
 #   shapes entry by entry; every entry but the join axis must be equal.
 # - Spatial sizes one apart come from odd sizes through pooling: pick multiples of 2<sup>n</sup>,
-#   or crop the skip, pad the upsampled map, or resize it.
+#   or crop the skip (centred), pad the upsampled map, or resize it.
 # - Shapes of different lengths are a rank mismatch: `Reshape`, `RepeatVector`, global pooling,
-#   `Flatten`, or tiling decide what the smaller tensor means for the larger.
+#   `Flatten`, or tiling decide what the smaller tensor means for the larger. In a custom layer,
+#   read sizes with `keras.ops.shape`, not `.shape`.
 # - "list index out of range" from `Concatenate.call()` is an axis past the last one.
 # - "Computed output size would be zero or negative" means a branch pooled or convolved its map
 #   away; fix the sizes, not the join.
