@@ -18,12 +18,30 @@
 # older) idioms for reaching layers and their outputs into Keras 3 code that runs.
 
 # %% [markdown]
+# ## Short answer
+#
+# | Keras 2 | Keras 3 |
+# |---|---|
+# | `sequential.output`, `.input` | `sequential.outputs[0]`, `.inputs[0]` (once the model has an input shape) |
+# | `layer.output_shape` | `layer.output.shape`, or `layer.compute_output_shape(shape)` |
+# | `layer.get_output_at(i)` | keep the tensor each call returns |
+# | `keras.backend.function(ins, outs)` | `keras.Model(ins, outs)`, then call it or `predict` |
+#
+# ```python
+# extended = keras.Model(sequential.inputs, layers.Dense(2, name="more")(sequential.outputs[0]))
+# hidden_of = keras.Model(sequential.inputs[0], hidden.output)
+# ```
+
+# %% [markdown]
 # ## Setup
 #
-# On TensorFlow 2.16 and later, `tf.keras` is Keras 3, so everything below applies whether you
-# write `import keras` or `from tensorflow import keras`.
+# On TensorFlow 2.16 and later, `tf.keras` is Keras 3 (unless you set `TF_USE_LEGACY_KERAS=1`
+# and installed the `tf_keras` package), so everything below applies whether you write
+# `import keras` or `from tensorflow import keras`.
 
 # %%
+import warnings
+
 import keras
 import numpy as np
 from keras import layers
@@ -36,7 +54,7 @@ batch = np.random.default_rng(0).normal(size=(2, 4)).astype("float32")
 # ## 1. `Sequential(...).output` and `.input`
 #
 # In Keras 2 a `Sequential` model with an input shape had `.input` and `.output`. In Keras 3 both
-# fail, whether the shape came from `input_shape=` or from a `keras.Input` first layer:
+# fail, even with a `keras.Input` first layer:
 
 # %%
 sequential = keras.Sequential(
@@ -59,13 +77,42 @@ extended = keras.Model(sequential.inputs, layers.Dense(2, name="more")(sequentia
 print([layer.name for layer in extended.layers])
 
 # %% [markdown]
-# A `Sequential` model **without** a `keras.Input` has no graph at all until it is called, so
-# give it one, or call it on a `keras.Input` yourself:
+# Keras 2's other way to give the shape, `input_shape=` on the first layer, still works: Keras 3
+# warns, builds the model, and gives it `.inputs` and `.outputs`. `.output` fails there too:
 
 # %%
-no_input = keras.Sequential([layers.Dense(3, name="hidden")], name="no_input")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    legacy = keras.Sequential([layers.Dense(3, input_shape=(4,), name="hidden")], name="legacy")
+for warning in caught:
+    print(f"{warning.category.__name__}: {warning.message}")
+print(legacy.inputs[0].shape, legacy.outputs[0].shape)
+try:
+    print(legacy.output)
+except AttributeError as err:
+    print(f"AttributeError: {err}")
+
+# %% [markdown]
+# `build(input_shape)` gives the same without a warning. Only a `Sequential` model with no shape
+# at all has no inputs yet:
+
+# %%
+built = keras.Sequential([layers.Dense(3, name="hidden")], name="built")
+built.build((None, 4))
+print(built.inputs[0].shape, built.outputs[0].shape)
+no_shape = keras.Sequential([layers.Dense(3, name="hidden")], name="no_shape")
+try:
+    print(no_shape.inputs)
+except AttributeError as err:
+    print(f"AttributeError: {err}")
+
+# %% [markdown]
+# Give it a shape in one of the three ways, or call it on a `keras.Input` inside a functional
+# model:
+
+# %%
 x = keras.Input(shape=(4,), name="x")
-print(keras.Model(x, no_input(x)).output.shape)
+print(keras.Model(x, no_shape(x)).output.shape)
 
 # %% [markdown]
 # ## 2. `layer.output_shape`
@@ -73,7 +120,7 @@ print(keras.Model(x, no_input(x)).output.shape)
 # %%
 hidden = sequential.get_layer("hidden")
 try:
-    hidden.output_shape
+    print(hidden.output_shape)
 except AttributeError as err:
     print(f"AttributeError: {err}")
 
@@ -136,7 +183,7 @@ print(hidden_of.predict(batch, verbose=0).shape)
 #
 # | Keras 2 | Keras 3 |
 # |---|---|
-# | `sequential.output`, `.input` | `sequential.outputs[0]`, `.inputs[0]` (needs a `keras.Input` first layer) |
+# | `sequential.output`, `.input` | `.outputs[0]`, `.inputs[0]` (after `keras.Input`, `input_shape=` or `build()`) |
 # | `layer.output_shape` | `layer.output.shape`, or `layer.compute_output_shape(shape)` |
 # | `layer.get_output_at(i)` | keep the tensor each call returns |
 # | `keras.backend.function(ins, outs)` | `keras.Model(ins, outs)`, then call it or `predict` |
