@@ -18,6 +18,19 @@
 # and you know why the names you rely on must be ones you chose.
 
 # %% [markdown]
+# ## Short answer
+#
+# `get_layer` returns the model's own layer object, but only looks at the top level: for a layer
+# inside a nested model, ask the nested model.
+#
+# ```python
+# layer = model.get_layer("branch_a")
+# conv = model.get_layer("backbone").get_layer("conv")
+# ```
+#
+# Pass `name=` to every layer you will look up: generated names (`dense_1`) change from run to run.
+
+# %% [markdown]
 # ## Setup
 
 # %%
