@@ -1,0 +1,217 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Siamese networks and shared layers in Keras: one encoder on two inputs, and `layer.output`
+#
+# After this page you can apply one encoder to two inputs so both branches share its weights,
+# prove that they do, and get the output of each call of a layer used twice, which
+# `layer.output` does not give you.
+
+# %% [markdown]
+# ## Short answer
+#
+# Build the encoder once and call it on each input; every call uses the same weights:
+#
+# ```python
+# encoder = build_encoder()
+# left_vector = encoder(left)
+# right_vector = encoder(right)
+# ```
+#
+# For a layer called twice, `layer.output` is the output of its *first* call only. Keep the
+# tensors each call returns (`left_vector`, `right_vector`), or read them from the input of the
+# layer that follows.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import tempfile
+
+import keras
+import numpy as np
+from keras import layers
+
+keras.utils.set_random_seed(0)
+print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")
+
+# %% [markdown]
+# ## One encoder, two inputs
+#
+# The encoder turns an item of 6 features into a vector of 4. The siamese model calls it on a
+# `left` and a `right` item, compares the two vectors with a cosine similarity (`Dot` with
+# `normalize=True`) and turns that into a "same or not" probability.
+
+
+# %%
+def build_encoder() -> keras.Model:
+    item = keras.Input(shape=(6,), name="item")
+    x = layers.Dense(8, activation="relu", name="hidden")(item)
+    return keras.Model(item, layers.Dense(4, name="embedding")(x), name="encoder")
+
+
+encoder = build_encoder()
+left = keras.Input(shape=(6,), name="left")
+right = keras.Input(shape=(6,), name="right")
+left_vector = encoder(left)
+right_vector = encoder(right)
+cosine = layers.Dot(axes=1, normalize=True, name="cosine")([left_vector, right_vector])
+same = layers.Dense(1, activation="sigmoid", name="same")(cosine)
+siamese = keras.Model([left, right], same, name="siamese")
+print([layer.name for layer in siamese.layers])
+print("vectors:", left_vector.shape, right_vector.shape, "| cosine:", cosine.shape)
+
+# %% [markdown]
+# The encoder is one box in the diagram, with an arrow in from each input: both calls go
+# through the same layer.
+
+# %%
+diagram = f"{tempfile.mkdtemp()}/siamese.png"
+keras.utils.plot_model(siamese, to_file=diagram, show_shapes=True, show_layer_names=True, dpi=60)
+
+# %% [markdown]
+# ## Proof that the weights are shared
+#
+# The model holds the encoder's 4 variables once, plus 2 for the `same` layer. Two encoders
+# built separately would hold 8 encoder variables instead.
+
+# %%
+print(len(siamese.weights), "variables:", [variable.path for variable in siamese.weights])
+print("siamese's encoder is encoder:", siamese.get_layer("encoder") is encoder)
+
+left_2, right_2 = keras.Input(shape=(6,), name="left"), keras.Input(shape=(6,), name="right")
+separate_a, separate_b = build_encoder(), build_encoder()
+separate_b.name = "encoder_b"
+two_encoders = keras.Model(
+    [left_2, right_2], layers.Dot(axes=1, normalize=True, name="cosine")([separate_a(left_2), separate_b(right_2)])
+)
+print("two separate encoders:", len(two_encoders.weights), "variables")
+
+# %% [markdown]
+# The same item on both sides gives the same vector, so the cosine is 1. Two separate encoders
+# give two different vectors. A model with both vectors as outputs shows it:
+
+# %%
+rng = np.random.default_rng(0)
+items = rng.normal(size=(32, 6)).astype("float32")
+vectors = keras.Model([left, right], [left_vector, right_vector], name="both_vectors")
+left_out, right_out = (keras.ops.convert_to_numpy(v) for v in vectors([items, items]))
+print("shared encoder, same vector on both sides:", np.array_equal(left_out, right_out))
+self_cosine = keras.ops.convert_to_numpy(siamese.get_layer("cosine")([left_out, right_out]))
+print("cosine of an item with itself (first 3):", np.round(self_cosine[:3, 0], 4))
+
+separate_left = keras.ops.convert_to_numpy(separate_a(items))
+separate_right = keras.ops.convert_to_numpy(separate_b(items))
+print("separate encoders, same vector on both sides:", np.array_equal(separate_left, separate_right))
+
+# %% [markdown]
+# Training keeps them shared: each step updates the one set of variables, from the gradients
+# of both calls. Two epochs on random pairs and labels:
+
+# %%
+kernel_before = encoder.get_layer("hidden").kernel.numpy().copy()
+siamese.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+other_items = rng.normal(size=(32, 6)).astype("float32")
+labels = rng.integers(0, 2, size=(32, 1)).astype("float32")
+siamese.fit([items, other_items], labels, epochs=2, batch_size=8, verbose=0)
+print("encoder kernel changed:", not np.allclose(kernel_before, encoder.get_layer("hidden").kernel.numpy()))
+left_out, right_out = (keras.ops.convert_to_numpy(v) for v in vectors([items, items]))
+print("after training, same vector on both sides:", np.array_equal(left_out, right_out))
+
+# %% [markdown]
+# ## What `layer.output` means for a layer called twice
+#
+# A plain layer shows it best. `shared_dense` is called on `a`, then on `b`:
+
+# %%
+a = keras.Input(shape=(5,), name="a")
+b = keras.Input(shape=(5,), name="b")
+shared_dense = layers.Dense(3, name="shared_dense")
+out_a = shared_dense(a)
+out_b = shared_dense(b)
+print("shared_dense.output is the first call's:", shared_dense.output is out_a)
+print("shared_dense.output is the second call's:", shared_dense.output is out_b)
+print("shared_dense.input is a:", shared_dense.input is a)
+
+# %% [markdown]
+# Keras 2 refused here ("multiple inbound nodes") and offered `get_output_at(node_index)`. Keras
+# 3 returns the first call without a word, and `get_output_at` is gone:
+
+# %%
+try:
+    shared_dense.get_output_at(1)
+except AttributeError as err:
+    print(f"AttributeError: {err}")
+
+# %% [markdown]
+# So a model meant to return the second call's output silently gets the first, or fails when
+# the first call is not reachable from its inputs:
+
+# %%
+try:
+    keras.Model(b, shared_dense.output)
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# A nested model is one step further off: `encoder.output` belongs to the encoder's own graph
+# (from its own `item` input), not to either call inside `siamese`:
+
+# %%
+print("encoder.output:", encoder.output.shape, "| encoder.input name:", encoder.input.name)
+try:
+    keras.Model(siamese.inputs, encoder.output)
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# ## How to get each call's output
+#
+# **Keep the tensors each call returns.** That is what `vectors` above does with `left_vector`
+# and `right_vector`; the same for `shared_dense`:
+
+# %%
+both_calls = keras.Model([a, b], [out_a, out_b], name="both_calls")
+x_a = rng.normal(size=(4, 5)).astype("float32")
+x_b = rng.normal(size=(4, 5)).astype("float32")
+first, second = (keras.ops.convert_to_numpy(v) for v in both_calls([x_a, x_b]))
+print("second call's output is shared_dense(x_b):", np.allclose(second, keras.ops.convert_to_numpy(shared_dense(x_b))))
+
+# %% [markdown]
+# **Read them from the next layer's input.** In a model you loaded, the tensors of each call are
+# gone, but the layer that takes both calls (here `cosine`) has them as its input, a list with
+# one tensor per call:
+
+# %%
+saved = f"{tempfile.mkdtemp()}/siamese.keras"
+siamese.save(saved)
+loaded = keras.models.load_model(saved)
+calls = loaded.get_layer("cosine").input
+print("cosine's input:", [t.shape for t in calls])
+loaded_vectors = keras.Model(loaded.inputs, calls, name="loaded_vectors")
+from_loaded = [keras.ops.convert_to_numpy(v) for v in loaded_vectors([items, other_items])]
+from_kept = [keras.ops.convert_to_numpy(v) for v in vectors([items, other_items])]
+print("same as the kept tensors:", all(np.allclose(x, y) for x, y in zip(from_loaded, from_kept, strict=True)))
+
+# %% [markdown]
+# ## In short
+#
+# - Call one layer or model on several inputs to share its weights: the model lists it once
+#   and holds its variables once, and training updates them from every call.
+# - `layer.output` (and `layer.input`) of a layer called twice is its first call's; Keras 3
+#   does not warn, and `get_output_at` no longer exists.
+# - `model.output` of a nested model is from its own graph, not from a call inside the outer
+#   model: "is not connected to `inputs`".
+# - Get each call's output from the tensors the calls return, or, in a loaded model, from the
+#   `input` of the layer that receives them.
