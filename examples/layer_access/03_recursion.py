@@ -19,6 +19,24 @@
 # to account for every parameter.
 
 # %% [markdown]
+# ## Short answer
+#
+# `model.layers` lists only the top level, and a nested model is one entry. Recurse into every
+# entry that is itself a `keras.Model`:
+#
+# ```python
+# def walk_layers(model: keras.Model, prefix: str = ""):
+#     for layer in model.layers:
+#         path = f"{prefix}{layer.name}"
+#         yield path, layer
+#         if isinstance(layer, keras.Model):
+#             yield from walk_layers(layer, prefix=f"{path}/")
+# ```
+#
+# `for path, layer in walk_layers(model)` then visits every layer, with a path such as
+# `backbone/block_1/conv` that `get_layer` can follow one level at a time.
+
+# %% [markdown]
 # ## Setup
 
 # %%
