@@ -18,6 +18,19 @@
 # model by input name, and train it.
 
 # %% [markdown]
+# ## Short answer
+#
+# One `keras.Input` and one branch per input, each branch brought down to a vector, joined, and
+# fed by input name:
+#
+# ```python
+# merged = layers.Concatenate(name="merge")([image_vector, table_vector])
+# model = keras.Model(inputs=[image_in, table_in], outputs=output, name="image_and_table")
+# inputs = {"image": images, "table": table}
+# by_name = model.predict(inputs, verbose=0)
+# ```
+
+# %% [markdown]
 # ## Setup
 
 # %%
