@@ -1,0 +1,231 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Gradients with respect to a branch
+#
+# After this page you can compute a Grad-CAM heat map on a convolution inside a backbone nested
+# in your model, and the gradient of the prediction with respect to each branch of a merge, with
+# `tf.GradientTape` on TensorFlow, `jax.grad` on JAX and `torch.autograd` on PyTorch.
+
+# %% [markdown]
+# ## Short answer
+#
+# Split the model at the layer, `keras.Model(backbone.input, layer.output)` and
+# `keras.Model(layer.output, backbone.output)` (Keras 3 takes an inner tensor as an input), then
+# differentiate the second part, with the head on top (`tail`), with respect to its input.
+# On TensorFlow:
+#
+# ```python
+# with tf.GradientTape() as tape:
+#     tape.watch(inputs)
+#     score = keras.ops.sum(tail(inputs)[:, class_index])
+# grads = tape.gradient(score, inputs)
+# ```
+#
+# On JAX, `jax.grad` of a function that calls `tail.stateless_call(...)`; on PyTorch,
+# `torch.autograd.grad` on inputs made with `requires_grad=True`. All three run below.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import keras
+import numpy as np
+from keras import layers
+
+keras.utils.set_random_seed(0)
+print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")
+
+rng = np.random.default_rng(0)
+batch = rng.uniform(-1, 1, size=(2, 96, 96, 3)).astype("float32")  # MobileNetV2 takes [-1, 1]
+class_index = 1
+
+
+def run(model, x):
+    """The model called on x, as NumPy (predict() would compile each model: slow on JAX)."""
+    return keras.tree.map_structure(keras.ops.convert_to_numpy, model(x))
+
+# %% [markdown]
+# ## A classifier with a nested backbone
+#
+# A MobileNetV2 without its top (random weights: the structure is the lesson), wrapped in your
+# own model. The backbone is one layer of `classifier`; its 150-odd layers live inside it.
+
+# %%
+backbone = keras.applications.MobileNetV2(
+    input_shape=(96, 96, 3), alpha=0.35, include_top=False, weights=None, name="backbone"
+)
+image = keras.Input(shape=(96, 96, 3), name="image")
+features = backbone(image)
+pooled = layers.GlobalAveragePooling2D(name="pool")(features)
+scores = layers.Dense(3, name="head")(pooled)  # logits: Grad-CAM uses the score before softmax
+classifier = keras.Model(image, scores, name="classifier")
+
+print([layer.name for layer in classifier.layers])
+print("layers inside the backbone:", len(backbone.layers))
+
+# %% [markdown]
+# With random weights, every `BatchNormalization` layer holds the statistics it starts with
+# (mean 0, variance 1), not those of the data, and the activations shrink block after block.
+# For this page only, set each BN layer's statistics from one batch (momentum 0, one call with
+# `training=True`) so that the numbers below are readable.
+
+# %%
+block_12 = keras.Model(backbone.input, backbone.get_layer("block_12_add").output)
+print("block_12_add spread, random statistics:", np.format_float_scientific(np.std(run(block_12, batch)), 1))
+for layer in backbone.layers:
+    if isinstance(layer, layers.BatchNormalization):
+        layer.momentum = 0.0
+backbone(batch, training=True)
+print("block_12_add spread, statistics of the batch:", np.round(np.std(run(block_12, batch)), 1))
+
+# %% [markdown]
+# ## Split the model at the convolution
+#
+# Grad-CAM needs the gradient of a class score with respect to a convolution's output. Pick the
+# 1 x 1 convolution `block_13_expand`, inside the backbone. Two models share its layers and
+# weights: `to_conv` (image to the convolution's output) and `from_conv` (that output to the
+# score). Keras 3 accepts an inner tensor as a model's input (`backbone_tail`); the outer
+# `pool` and `head` layers are reused as they are.
+
+# %%
+conv_layer = backbone.get_layer("block_13_expand")
+to_conv = keras.Model(backbone.input, conv_layer.output, name="to_conv")
+backbone_tail = keras.Model(conv_layer.output, backbone.output, name="backbone_tail")
+
+conv_input = keras.Input(shape=conv_layer.output.shape[1:], name="conv_maps")
+tail_scores = classifier.get_layer("head")(classifier.get_layer("pool")(backbone_tail(conv_input)))
+from_conv = keras.Model(conv_input, tail_scores, name="from_conv")
+
+conv_maps = run(to_conv, batch)
+print("conv maps:", conv_maps.shape)
+split = run(from_conv, conv_maps)
+whole = run(classifier, batch)
+print("two halves give the classifier's scores:", np.allclose(split, whole, atol=1e-5))
+print("same layer objects:", backbone_tail.get_layer("Conv_1") is backbone.get_layer("Conv_1"))
+
+# %% [markdown]
+# ## The gradient, on each backend
+#
+# Each backend differentiates in its own way; the function below holds all three, and the page
+# runs the branch of the backend it runs on.
+#
+# - TensorFlow records the operations under `tf.GradientTape`; `tape.watch` marks an input
+#   that is not a variable.
+# - JAX differentiates a pure function. `stateless_call` is the model as such a function: the
+#   weights go in as arguments instead of being read from the layers.
+# - PyTorch records the operations on tensors created with `requires_grad=True`.
+
+# %%
+def score_gradients(tail: keras.Model, inputs, class_index: int):
+    """Gradient of the summed class score of tail(inputs) with respect to inputs (one or a list)."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        inputs = keras.tree.map_structure(tf.convert_to_tensor, inputs)
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            score = keras.ops.sum(tail(inputs)[:, class_index])
+        grads = tape.gradient(score, inputs)
+    elif backend == "jax":
+        import jax
+
+        trainable = [v.value for v in tail.trainable_variables]
+        non_trainable = [v.value for v in tail.non_trainable_variables]
+
+        def score_of(xs):
+            outputs, _ = tail.stateless_call(trainable, non_trainable, xs)
+            return outputs[:, class_index].sum()
+
+        grads = jax.grad(score_of)(inputs)
+    elif backend == "torch":
+        import torch
+
+        inputs = keras.tree.map_structure(lambda x: torch.tensor(x, requires_grad=True), inputs)
+        score = tail(inputs)[:, class_index].sum()
+        flat = torch.autograd.grad(score, keras.tree.flatten(inputs))
+        grads = keras.tree.pack_sequence_as(inputs, flat)
+    return keras.tree.map_structure(keras.ops.convert_to_numpy, grads)
+
+
+grads = score_gradients(from_conv, conv_maps, class_index)
+print("gradient:", grads.shape)
+
+# %% [markdown]
+# Check it without trusting any backend: move the maps a small step along the gradient's
+# direction and compare how the score changes with what the gradient predicts.
+
+# %%
+step = 1e-2 * grads / np.linalg.norm(grads)
+up = run(from_conv, conv_maps + step)[:, class_index].sum()
+down = run(from_conv, conv_maps - step)[:, class_index].sum()
+predicted = float(np.sum(grads * step))
+print("score change, measured vs predicted:", np.round((up - down) / 2, 4), np.round(predicted, 4))
+print("gradient agrees with the measured change:", bool(np.isclose((up - down) / 2, predicted, rtol=0.05)))
+
+# %% [markdown]
+# ## Grad-CAM
+#
+# Average the gradient over the map's height and width: one weight per channel. The heat map is
+# the channel-weighted sum of the maps, with negative values cut to zero, scaled to 1.
+
+# %%
+channel_weights = grads.mean(axis=(1, 2))  # (batch, channels)
+heat = np.maximum(np.einsum("bhwc,bc->bhw", conv_maps, channel_weights), 0)
+heat = heat / heat.max(axis=(1, 2), keepdims=True)
+print("heat map:", heat.shape)
+print(np.round(heat[0], 2))
+
+# %% [markdown]
+# ## Which branch moved the prediction
+#
+# `block_12_add` is a residual merge inside the backbone: it adds the block's own output
+# (`block_12_project_BN`) to the skip connection (`block_11_add`). Split at the merge, as above,
+# and take the gradient with respect to both of its inputs.
+
+# %%
+merge = backbone.get_layer("block_12_add")
+print("merge inputs:", [t._keras_history[0].name for t in merge.input])
+
+to_branches = keras.Model(backbone.input, merge.input, name="to_branches")
+branches_tail = keras.Model(merge.input, backbone.output, name="branches_tail")
+skip_in = keras.Input(shape=merge.input[0].shape[1:], name="skip")
+block_in = keras.Input(shape=merge.input[1].shape[1:], name="block")
+merged_scores = classifier.get_layer("head")(classifier.get_layer("pool")(branches_tail([skip_in, block_in])))
+from_branches = keras.Model([skip_in, block_in], merged_scores, name="from_branches")
+
+skip, block = run(to_branches, batch)
+grad_skip, grad_block = score_gradients(from_branches, [skip, block], class_index)
+print("same gradient for both branches:", np.array_equal(grad_skip, grad_block))
+
+# %% [markdown]
+# An `Add` passes the same gradient to each of its inputs, so the gradient alone cannot tell the
+# branches apart. What each branch contributed to the score, to first order, is its value times
+# that gradient, summed. Positive pushed the class score up, negative pulled it down:
+
+# %%
+for name, value, grad in (("skip", skip, grad_skip), ("block", block, grad_block)):
+    print(f"{name:5} contribution per image: {np.round((value * grad).sum(axis=(1, 2, 3)), 4)}")
+
+# %% [markdown]
+# ## In short
+#
+# - To differentiate with respect to a layer inside a nested backbone, split the model at that
+#   layer: `keras.Model(backbone.input, layer.output)` and `keras.Model(layer.output, backbone.output)`.
+# - TensorFlow: `tf.GradientTape` with `tape.watch`; JAX: `jax.grad` over `stateless_call`;
+#   PyTorch: `requires_grad=True` and `torch.autograd.grad`.
+# - Grad-CAM: channel weights are the gradient averaged over height and width.
+# - Both inputs of an `Add` get the same gradient; compare value times gradient to see which
+#   branch moved the score.
