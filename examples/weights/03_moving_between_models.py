@@ -252,8 +252,18 @@ except ValueError as err:
 
 # %% [markdown]
 # (The temporary folder's path is replaced by `<folder>`, since it differs on every run.) When
-# the models differ, copy by name as above; or save each shared branch on its own
-# (`model.get_layer("image_branch").save_weights(...)`) and load it into the same branch.
+# the models differ, copy by name as above; or save a shared branch that is a model of its own
+# and load it into the same branch of the other model, where its layers match one to one:
+
+# %%
+branch_file = folder / "image_branch.weights.h5"
+source.get_layer("image_branch").save_weights(branch_file)
+other = build(head_units=3, with_notes=True)
+other.get_layer("image_branch").load_weights(branch_file)
+print("image_branch arrived:", np.array_equal(
+    other.get_layer("image_branch").get_layer("conv").kernel.numpy(),
+    source.get_layer("image_branch").get_layer("conv").kernel.numpy(),
+))
 
 # %% [markdown]
 # ## In short
