@@ -19,13 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from .graph import UsageError
+from .runtime import quiet_stderr
 
 PACKAGE = Path(__file__).resolve().parent
 
 
 def import_ray():
-    from .runtime import quiet_stderr
-
     try:
         with quiet_stderr():
             import ray
@@ -78,15 +77,19 @@ def compute(args, stems, columns, chunks, first_row: int, batch_size: int):
         for key in ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL", "CUDA_VISIBLE_DEVICES")
         if key in os.environ
     }
-    ray.init(
-        address=args.ray_address,
-        runtime_env={"py_modules": [str(PACKAGE)], "env_vars": env},
-        logging_level=logging.ERROR,
-        log_to_driver=False,
-        include_dashboard=False,
-        configure_logging=True,
-    )
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # Ray's C++ core: its warnings are not the user's
+    with quiet_stderr():  # Ray's C++ core announces its log level
+        ray.init(
+            address=args.ray_address,
+            runtime_env={"py_modules": [str(PACKAGE)], "env_vars": env},
+            logging_level=logging.ERROR,
+            log_to_driver=False,
+            include_dashboard=False,
+            configure_logging=True,
+        )
     try:
+        for name in ("ray", "ray.data"):
+            logging.getLogger(name).setLevel(logging.ERROR)
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
@@ -106,7 +109,7 @@ def compute(args, stems, columns, chunks, first_row: int, batch_size: int):
                 columns,
                 batch_size,
             ),
-            concurrency=actors,
+            compute=ray.data.ActorPoolStrategy(size=actors),
             num_cpus=1,
         )
         bounds = {c: (b, e) for c, b, e in chunks}

@@ -1,0 +1,117 @@
+"""The Ray engine: the same files as the local engine, in input order, on this machine and on a
+two-node Ray cluster (ray.cluster_utils.Cluster, both nodes on this machine).
+
+Ray is optional (requirements-ray.txt) and these tests start Ray clusters, so they form their own
+lane: `python -m pytest -m ray tests/test_extract_ray.py` (.ci/run runs it after installing Ray).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+PROGRAM = ROOT / "scripts" / "extract_layers.py"
+HAS_RAY = importlib.util.find_spec("ray") is not None
+needs_ray = pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed: pip install -r requirements-ray.txt")
+
+
+@pytest.fixture(autouse=True)
+def ray_lane_only(request: pytest.FixtureRequest) -> None:
+    """Run only when the Ray lane is asked for, so the main suite does not start Ray clusters."""
+    if request.node.get_closest_marker("ray") and "ray" not in (request.config.getoption("-m") or ""):
+        pytest.skip("the Ray lane: python -m pytest -m ray tests/test_extract_ray.py")
+
+
+def run(*args, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(PROGRAM), *map(str, args), "--no-progress"],
+        capture_output=True, text=True, timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A two-branch model, 101 samples, and the local engine's files to compare with."""
+    import keras
+    from keras import layers
+
+    keras.utils.set_random_seed(0)
+    folder = tmp_path_factory.mktemp("ray")
+    image = keras.Input((6, 6, 3), name="image")
+    a = layers.Conv2D(2, 1, name="a")(image)
+    b = layers.Conv2D(2, 3, padding="same", name="b")(image)
+    merged = layers.Concatenate(name="merge")([a, b])
+    model = keras.Model(image, layers.Dense(2, name="head")(layers.GlobalAveragePooling2D(name="pool")(merged)))
+    model.save(folder / "model.keras")
+    np.save(folder / "inputs.npy", np.random.default_rng(0).normal(size=(101, 6, 6, 3)).astype("float32"))
+    return {"folder": folder, "args": [folder / "model.keras", folder / "inputs.npy", "--layers", "head",
+                                       "--merge-inputs", "merge", "--batch-size", "4"]}
+
+
+NAMES = ("head", "merge.in0.a", "merge.in1.b")
+
+
+def same_files(one: Path, other: Path) -> None:
+    for name in NAMES:
+        assert np.array_equal(np.load(one / f"{name}.npy"), np.load(other / f"{name}.npy")), name
+
+
+@pytest.fixture(scope="module")
+def local_result(saved: dict) -> Path:
+    out = saved["folder"] / "local"
+    result = run(*saved["args"], "--out", out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@needs_ray
+@pytest.mark.ray
+def test_ray_on_this_machine_equals_local(saved: dict, local_result: Path, tmp_path: Path) -> None:
+    # 101 samples in chunks of 32: four chunks, more than one actor's worth, so order matters
+    result = run(*saved["args"], "--out", tmp_path, "--engine", "ray", "--ray-actors", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr == "", result.stderr  # no Ray or TensorFlow noise
+    same_files(local_result, tmp_path)
+
+
+@needs_ray
+@pytest.mark.ray
+def test_ray_on_a_two_node_cluster_equals_local(saved: dict, local_result: Path, tmp_path: Path) -> None:
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
+    try:
+        cluster.add_node(num_cpus=2)
+        cluster.wait_for_nodes()
+        result = run(*saved["args"], "--out", tmp_path, "--engine", "ray", "--ray-address", cluster.address)
+        assert result.returncode == 0, result.stderr[-3000:]
+    finally:
+        cluster.shutdown()
+    same_files(local_result, tmp_path)
+
+
+def test_actor_pool_leaves_a_cpu_for_ray_data() -> None:
+    from extraction_tool.engine_ray import pool_size
+
+    class FakeRay:
+        def __init__(self, cpus: float) -> None:
+            self.cpus = cpus
+
+        def available_resources(self) -> dict:
+            return {"CPU": self.cpus}
+
+    assert [pool_size(FakeRay(c)) for c in (1.0, 2.0, 3.0, 16.0)] == [1, 1, 2, 15]
+
+
+@pytest.mark.skipif(HAS_RAY, reason="checks the message shown where Ray is not installed")
+def test_without_ray_the_engine_says_how_to_get_it(saved: dict, tmp_path: Path) -> None:
+    result = run(*saved["args"], "--out", tmp_path / "out", "--engine", "ray")
+    assert result.returncode == 2
+    assert "--engine ray needs Ray: pip install -r requirements-ray.txt" in result.stderr
+    assert not (tmp_path / "out").exists()
