@@ -134,9 +134,10 @@ print("fit without compile, branch_a moved:", moved(model, before)["branch_a"])
 
 # %% [markdown]
 # The counts already say frozen, yet `branch_a` kept training. This part depends on the backend:
-# the printed result is TensorFlow's, and the [compatibility matrix](../../backends.md) records
-# what the same cell does on JAX and PyTorch. On every backend, compiling again after freezing is
-# what makes it take effect:
+# the printed result is TensorFlow's. The [compatibility matrix](../../backends.md) records what
+# the same cell does elsewhere: on PyTorch `branch_a` stays put, and on JAX this `fit` stops with
+# a `ValueError` because the optimizer was built for more variables than are now trainable. On
+# every backend, compiling again after freezing is what makes it take effect:
 
 # %%
 model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
@@ -149,6 +150,6 @@ print("fit after compile, branch_a moved:", moved(model, before)["branch_a"])
 #
 # - `model.get_layer("branch").trainable = False` moves that branch's weights to
 #   `non_trainable_weights`; the counts change at once.
-# - Freeze before `compile`, or compile again after freezing. On TensorFlow, a model that has
-#   already trained keeps training the old list until you do.
+# - Freeze before `compile` or before the first `fit`; after a model has trained, compile again.
+#   Without that, TensorFlow keeps training the old list (PyTorch does not, JAX fails).
 # - Prove it: snapshot `get_weights()` before `fit` and compare after.
