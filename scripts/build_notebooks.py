@@ -3,8 +3,9 @@
     python scripts/build_notebooks.py                 # every example
     python scripts/build_notebooks.py examples/concatenate/01_layer_vs_function.py
 
-Each `NN_topic.py` is read, executed top to bottom in a fresh kernel, and written to its
-paired `NN_topic.ipynb` with outputs. The versions it ran on go into the notebook's metadata,
+Each `NN_topic.py` is read, given a first cell that checks the reader's versions against the pins
+(silent when they match; the site does not show it), executed top to bottom in a fresh kernel,
+and written to its paired `NN_topic.ipynb` with outputs. The versions it ran on go into the notebook's metadata,
 which the site shows. Running it again on unchanged sources leaves `git diff` empty.
 """
 
@@ -30,6 +31,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from kernel_env import apply_kernel_env  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
+REQUIREMENTS = ROOT / "requirements.txt"
+VERSION_CHECK_TAG = "version-check"  # the site leaves this cell out (scripts/site_hooks.py)
 SANITIZE_FILE = ROOT / "tests" / "nbval_sanitize.cfg"
 VERSIONED_PACKAGES = ("tensorflow", "keras", "numpy")
 CELL_TIMEOUT_S = 300
@@ -46,6 +49,48 @@ def ran_on() -> dict[str, str]:
     versions = {name: importlib.metadata.version(name) for name in VERSIONED_PACKAGES}
     versions["python"] = platform.python_version()
     return versions
+
+
+def pinned(packages: tuple[str, ...] = VERSIONED_PACKAGES) -> dict[str, str]:
+    """{package: version} from requirements.txt for `packages`."""
+    pins = dict(
+        line.split("==") for line in REQUIREMENTS.read_text().splitlines() if "==" in line and not line.startswith("#")
+    )
+    return {name: pins[name] for name in packages}
+
+
+VERSION_CHECK = '''# Versions: this notebook's outputs were produced on the versions below. This cell prints
+# nothing when yours are the same; otherwise it says what differs and the line that installs them.
+def _check_versions(pinned):
+    from importlib.metadata import PackageNotFoundError, version
+
+    differ = {}
+    for name, wanted in pinned.items():
+        try:
+            yours = version(name)
+        except PackageNotFoundError:
+            yours = "not installed"
+        if yours != wanted:
+            differ[name] = yours
+    if differ:
+        print("Your versions differ from the ones this notebook's outputs were produced on:")
+        for name, yours in differ.items():
+            print(f"  {name}: you have {yours}, the outputs used {pinned[name]}")
+        print("Outputs below may differ. To get the same versions, run this line, then restart the runtime:")
+        print("  %pip install " + " ".join(f"{name}=={wanted}" for name, wanted in pinned.items()))
+
+
+_check_versions({pins})
+del _check_versions'''
+
+
+def version_check_cell(pins: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """The notebook's first cell, for a reader who opens it elsewhere (Colab): silent on the
+    pinned versions, so stored outputs do not change; otherwise it names what differs and
+    prints the one `pip install` line of the pins. Only the .ipynb has it, not the .py."""
+    cell = nbformat.v4.new_code_cell(VERSION_CHECK.replace("{pins}", repr(pins or pinned())))
+    cell.metadata["tags"] = [VERSION_CHECK_TAG]
+    return cell
 
 
 def merge_streams(cell: nbformat.NotebookNode) -> None:
@@ -88,12 +133,15 @@ def keep_unchanged_outputs(notebook: nbformat.NotebookNode, target: Path) -> Non
     patterns = sanitize_patterns()
     for cell in notebook.cells:
         old = stored.get(cell.source)
-        if cell.cell_type == "code" and old is not None and comparable(old, patterns) == comparable(cell.outputs, patterns):
+        if cell.cell_type != "code" or old is None:
+            continue
+        if comparable(old, patterns) == comparable(cell.outputs, patterns):
             cell.outputs = old
 
 
 def build(source: Path) -> Path:
     notebook = jupytext.read(source)
+    notebook.cells.insert(0, version_check_cell())
     for index, cell in enumerate(notebook.cells):
         cell.id = f"cell-{index:03d}"  # random ids would change the file on every rebuild
     notebook.metadata["kernelspec"] = {

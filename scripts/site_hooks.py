@@ -306,8 +306,7 @@ def notebook_to_markdown(
     cells = page_cells(notebook)
     sections = sections or [("", "")] * len(cells)
     errors: list[tuple[str, str, str, str]] = []
-    # A page that reproduces and fixes errors should rank for them over pages that merely share words.
-    parts: list[str] = ["---\nsearch:\n  boost: 4\n---"] if reproduced_errors(notebook) else []
+    parts: list[str] = []
     code_so_far = ""
     images = 0
     for index, (cell, (anchor, heading)) in enumerate(zip(cells, sections, strict=True)):
@@ -331,15 +330,22 @@ def notebook_to_markdown(
                 f"{links or f'Download: [notebook]({stem}.ipynb) · [script]({stem}.py)'}</p>"
             )
     if errors:
+        # One heading per message family (raw HTML: searchable, kept out of the table of contents),
+        # so a pasted message finds this page as it finds the error index.
         parts.append("## Errors reproduced on this page")
-        items = []
-        for kind, message, anchor, heading in errors:
-            family = heading_text(kind, generalise(message), limit=80)
-            items.append(f"- {family}: [{heading or 'above'}](#{anchor})" if anchor else f"- {family}")
         parts.append(
-            "Each one is printed by a cell above, then fixed. All are listed by cause in the "
-            "[error index](../../errors.md).\n\n" + "\n".join(dict.fromkeys(items))
+            "Each one is printed by a cell above, then fixed there. All are listed by cause in the "
+            "[error index](../../errors.md)."
         )
+        families: dict[str, dict[str, str]] = {}
+        for kind, message, anchor, heading in errors:
+            families.setdefault(f"{kind}: {generalise(message)}", {})[anchor] = heading or title_of(notebook)
+        for number, (family, sections) in enumerate(families.items(), 1):
+            links = ", ".join(f'<a href="#{anchor}">{html.escape(text)}</a>' for anchor, text in sections.items())
+            parts.append(
+                f'<h3 class="nb-error" id="reproduced-error-{number}">{html.escape(family.replace("`", ""))}</h3>\n'
+                f"<p>Reproduced and fixed in: {links}.</p>"
+            )
     return "\n\n".join(parts) + "\n"
 
 

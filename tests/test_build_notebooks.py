@@ -57,3 +57,22 @@ def test_rebuild_keeps_outputs_that_differ_only_in_sanitized_timings(tmp_path: P
     changed = notebook("\r100%|##| 10/10 [00:01<00:00,  9.80batch/s]", "11 rows\n")
     keep_unchanged_outputs(changed, target)
     assert changed.cells[0].outputs[1].text == "11 rows\n"
+
+
+def test_version_check_is_silent_on_the_pins_and_says_what_differs_otherwise(capsys) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_notebooks import VERSION_CHECK_TAG, pinned, version_check_cell
+
+    cell = version_check_cell()
+    assert VERSION_CHECK_TAG in cell.metadata["tags"]
+    exec(cell.source, {})
+    assert capsys.readouterr().out == ""  # the pinned versions are the ones installed here
+
+    other = dict(pinned(), numpy="1.26.4", keras="3.0.0")
+    exec(version_check_cell(other).source, {})
+    out = capsys.readouterr().out
+    assert f"numpy: you have {pinned()['numpy']}, the outputs used 1.26.4" in out
+    assert f"keras: you have {pinned()['keras']}, the outputs used 3.0.0" in out
+    assert "tensorflow:" not in out  # only what differs
+    install = [line.strip() for line in out.splitlines() if "pip install" in line]
+    assert install == ["%pip install " + " ".join(f"{k}=={v}" for k, v in other.items())]

@@ -8,6 +8,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from build_notebooks import VERSION_CHECK_TAG, version_check_cell
 from conftest import EXAMPLE_SOURCES, ROOT, example_id
 from site_hooks import requirement_pins
 
@@ -42,10 +43,18 @@ def test_every_notebook_has_a_source() -> None:
 
 @pytest.mark.parametrize("source", EXAMPLE_SOURCES, ids=example_id)
 def test_pair_in_sync(source: Path) -> None:
+    """The .ipynb holds the .py's cells, after one first cell that only the notebook has: the check
+    of the reader's versions against the pins (for Colab)."""
     expected = jupytext.read(source)
     notebook = stored(source)
     assert notebook.metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent"
-    assert [(c.cell_type, c.source) for c in notebook.cells] == [
+    first, *cells = notebook.cells
+    check = version_check_cell()
+    assert (first.cell_type, first.source) == (check.cell_type, check.source), (
+        "the first cell is not the current version check: run scripts/build_notebooks.py on this example"
+    )
+    assert VERSION_CHECK_TAG in first.metadata.get("tags", [])
+    assert [(c.cell_type, c.source) for c in cells] == [
         (c.cell_type, c.source) for c in expected.cells
     ], "the .ipynb is out of date: run scripts/build_notebooks.py on this example"
 
@@ -54,7 +63,11 @@ def test_pair_in_sync(source: Path) -> None:
 def test_executed_once_top_to_bottom(source: Path) -> None:
     code = [c for c in stored(source).cells if c.cell_type == "code" and c.source.strip()]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
-    assert all(c.outputs for c in code[:1]), "the setup cell printed nothing"
+    check, *rest = code
+    assert VERSION_CHECK_TAG in check.metadata.get("tags", []) and check.outputs == [], (
+        "the version check ran first and printed nothing (it is silent on the pinned versions)"
+    )
+    assert all(c.outputs for c in rest[:1]), "the setup cell printed nothing"
     for cell in code:
         assert all(o.output_type != "error" for o in cell.outputs), cell.source[:80]
 

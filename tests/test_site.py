@@ -68,6 +68,19 @@ def test_example_page_shows_stored_outputs(site: Path, source: Path) -> None:
         assert download.read_bytes() == source.with_suffix(suffix).read_bytes()
 
 
+def test_pages_leave_out_the_notebook_version_check() -> None:
+    """The Colab version check is the notebook's first cell; the page starts with the title."""
+    from build_notebooks import version_check_cell
+    from site_hooks import notebook_to_markdown
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[version_check_cell(), nbformat.v4.new_markdown_cell("# Title\n\nAfter this page you can."),
+               nbformat.v4.new_code_cell("print(1)")]
+    )
+    page = notebook_to_markdown(notebook, "01_x")
+    assert page.startswith("# Title") and "_check_versions" not in page
+
+
 def test_benchmark_page_shows_the_saved_results(site: Path) -> None:
     import json
 

@@ -1,15 +1,24 @@
-// Two small additions to the theme, no dependency.
+// Small additions to the theme, no dependency.
 
-// 1. Search: drop words of one or two letters ("A", "of", "4") from what is sent to the search
-//    worker. Material appends a wildcard to every word, so "A" matched every word starting with
-//    "a", ranked unrelated pages, and was highlighted all over the page a result opened.
+// 1. Search: drop words of one or two letters ("A", "of", "4") and the stop words the index
+//    leaves out ("the", "has", "should") from what is sent to the search worker. Material appends
+//    a wildcard to every word, so "A" matched every word starting with "a" and "the" matched
+//    "then" and "these": they ranked unrelated pages, and "A" was highlighted all over the page
+//    a result opened.
 (function () {
   const post = Worker.prototype.postMessage;
   const separator = /[\s\-,:!=\[\]()"`/]+|\.(?!\d)/;
+  const stop = new Set((  // lunr's English stop words of three letters or more
+    "able about across after all almost also among and any are because been but can cannot could dear did " +
+    "does either else ever every for from get got had has have her hers him his how however into its just " +
+    "least let like likely may might most must neither nor not off often only other our own rather said " +
+    "say says she should since some than that the their them then there these they this tis too twas " +
+    "wants was were what when where which while who whom why will with would yet you your").split(" "));
   Worker.prototype.postMessage = function (message, ...rest) {
     if (message && message.type === 2 && typeof message.data === "string") {  // 2: a query
-      const words = message.data.split(separator).filter(word => word.replace(/[^\w]/g, "").length > 2);
-      message = { ...message, data: words.join(" ") };
+      const words = message.data.split(separator)
+        .filter(word => word.replace(/[^\w]/g, "").length > 2 && !stop.has(word.toLowerCase()));
+      if (words.length) message = { ...message, data: words.join(" ") };
     }
     return post.call(this, message, ...rest);
   };
@@ -38,5 +47,12 @@ document.addEventListener("click", event => {
   close.focus();
 });
 
-// 3. The search overlay is a dialog: give it a name for screen readers.
+// 3. A diagram wider than its frame starts centred, where its graph starts, not at its left edge.
+for (const frame of document.querySelectorAll(".nb-figure")) {
+  const centre = () => { frame.scrollLeft = (frame.scrollWidth - frame.clientWidth) / 2; };
+  const picture = frame.querySelector("img");
+  if (picture?.complete) centre(); else picture?.addEventListener("load", centre);
+}
+
+// 4. The search overlay is a dialog: give it a name for screen readers.
 document.querySelector(".md-search")?.setAttribute("aria-label", "Search");
