@@ -273,8 +273,11 @@ def axe_pages(base: str, site: Path, scheme: str) -> list[str]:
     return [base, urljoin(base, "errors/"), urljoin(base, "backends/"), urljoin(base, "migration/"), *chapters]
 
 
-@pytest.mark.skipif(not AXE_CORE.is_file(), reason=f"axe-core not found at {AXE_CORE}: "
-                    "npm install --prefix build/axe axe-core (.ci/run does), or set $AXE_CORE_JS")
+@pytest.mark.skipif(  # in CI (.ci/run installs it) a missing axe-core fails instead
+    not AXE_CORE.is_file() and not os.environ.get("CI"),
+    reason=f"axe-core not found at {AXE_CORE}: npm install --prefix build/axe axe-core@4.14.1 "
+    "(.ci/run does), or set $AXE_CORE_JS",
+)
 def test_no_serious_accessibility_violation(site_url, browser) -> None:
     """axe-core finds no serious or critical violation, in the light and the dark scheme."""
     base, site = site_url
