@@ -114,9 +114,10 @@ for name, merge in merges.items():
     kind = type(merge)
     try:
         merged = (layers.Dot(axes=1) if kind is layers.Dot else kind())([a, c])
-        print(f"{name:12} works: {merged.shape}")
+        print(f"{name}: works, {merged.shape}")
     except ValueError as err:
-        print(f"{name:12} ValueError: {err}")
+        print(f"{name}:")
+        print(f"ValueError: {err}")
 
 # %% [markdown]
 # `Concatenate` fails when an axis other than the joining one differs, here 4 rows against 3
