@@ -203,3 +203,37 @@ def test_resume_with_other_arguments_is_refused(two_inputs: dict, tmp_path: Path
     code, _, err = extract(capsys, *args, "--layers", "head", "--resume")
     assert code == 0, err
     np.testing.assert_allclose(np.load(tmp_path / "head.npy"), two_inputs["expected"]["head"], atol=1e-5)
+
+
+def test_bad_input_with_overwrite_keeps_the_old_files(two_inputs: dict, tmp_path: Path, capsys) -> None:
+    precious = tmp_path / "head.npy"
+    np.save(precious, np.arange(3))
+    for bad in (["--layers", "hed"], ["--layers", "head", "--merge-inputs", "pool"]):
+        code, _, err = extract(capsys, two_inputs["model"], *pairs(two_inputs), *bad, "--out", tmp_path, "--overwrite")
+        assert code == 2, err
+    code, _, err = extract(capsys, two_inputs["model"], two_inputs["folder"] / "image.npy", "--layers", "head",
+                           "--out", tmp_path, "--overwrite")
+    assert code == 2 and "the model has 2 inputs" in err
+    assert np.array_equal(np.load(precious), np.arange(3))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["head.npy"]
+
+
+def test_help_documents_every_option() -> None:
+    from extraction_tool import cli
+
+    parser_actions = []
+    original = cli.argparse.ArgumentParser.parse_args
+
+    def capture(self, argv=None, namespace=None):
+        parser_actions.extend(self._actions)
+        raise SystemExit(0)
+
+    cli.argparse.ArgumentParser.parse_args = capture
+    try:
+        with pytest.raises(SystemExit):
+            cli.parse_args(["--help"])
+    finally:
+        cli.argparse.ArgumentParser.parse_args = original
+    options = [a for a in parser_actions if a.option_strings and a.dest != "help"]
+    assert {o.dest for o in options} >= {"layers", "merge_inputs", "resume", "overwrite", "engine", "ray_address"}
+    assert all(o.help and len(o.help) > 10 for o in options), [o.dest for o in options if not o.help]
