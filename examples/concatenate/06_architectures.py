@@ -15,15 +15,31 @@
 # # Architectures built on concatenation: Inception, U-Net, DenseNet
 #
 # After this page you can build the three classic blocks that join branches with
-# `Concatenate`, predict their shapes and parameter counts, and draw them.
+# `Concatenate`, predict their shapes and parameter counts, and draw them, and tell them apart
+# from ResNet, whose skips add instead.
+
+# %% [markdown]
+# ## Short answer
+#
+# Inception joins parallel branches, U-Net joins each decoder level with its encoder skip,
+# DenseNet joins every layer's output to all earlier ones; all three with `Concatenate`, so
+# channels add up. ResNet's skips use `Add`, which keeps the channel count:
+#
+# ```python
+# return layers.Concatenate(name=f"{name}_merge")([b1, b3, b5, bp])
+# x = layers.Concatenate(name=f"{name}_concat{i}")([x, y])
+# added = layers.Add(name="residual_add")([block_in, residual])
+# ```
 
 # %% [markdown]
 # ## Setup
 
 # %%
+import collections
 import tempfile
 
 import keras
+import numpy as np
 from keras import layers
 
 keras.utils.set_random_seed(0)
@@ -102,8 +118,9 @@ for name in ("enc1_b", "enc2_b", "bottom_b", "up2", "skip2", "up1", "skip1", "ma
 print("parameters:", unet.count_params())
 
 # %% [markdown]
-# Each skip doubles the channels that reach the decoder's first convolution: `skip2` joins
-# 16 upsampled channels with 16 from `enc2_b`, and `dec2_a` pays for all 32.
+# Each skip adds the encoder's channels to the upsampled ones: `skip2` joins 16 upsampled
+# channels with 16 from `enc2_b`, and `dec2_a` pays for all 32. That is double only because both
+# sides have 16 here.
 
 # %%
 print([tuple(t.shape) for t in unet.get_layer("skip2").input])
@@ -140,9 +157,68 @@ for i in range(1, 5):
 # %% [markdown]
 # 16 + 4 x 12 = 64 channels at the end. Each convolution costs more than the one before,
 # because it reads every channel joined so far.
+#
+# `Concatenate` has no parameters, but it is not free: its output is a new tensor holding a copy
+# of all its inputs. In a dense block every join copies everything so far, so per sample the
+# joins write far more values than the convolutions compute. This, not the weights, is why
+# DenseNets are memory-hungry:
+
+# %%
+conv_values = [int(np.prod(dense.get_layer(f"dense_conv{i}").output.shape[1:])) for i in range(1, 5)]
+join_values = [int(np.prod(dense.get_layer(f"dense_concat{i}").output.shape[1:])) for i in range(1, 5)]
+print("values per sample, convolutions:", conv_values, "total", sum(conv_values))
+print("values per sample, joins:       ", join_values, "total", sum(join_values))
 
 # %%
 keras.utils.plot_model(dense, to_file=f"{diagrams}/dense_block.png", show_shapes=True, show_layer_names=True, dpi=50)
+
+# %% [markdown]
+# ## ResNet is not one of them: its skips use `Add`
+#
+# ResNet is often listed with the architectures built on concatenation. Its skip connections
+# add the block's input to the block's output instead. Count the merge layers of Keras's own
+# ResNet50 (random weights, a small input):
+
+# %%
+resnet = keras.applications.ResNet50(weights=None, input_shape=(32, 32, 3), classes=10)
+kinds = collections.Counter(type(layer).__name__ for layer in resnet.layers)
+print("ResNet50: Add layers", kinds["Add"], "| Concatenate layers", kinds["Concatenate"])
+first_add = resnet.get_layer("conv2_block1_add")
+print("conv2_block1_add:", [tuple(t.shape) for t in first_add.input], "->", first_add.output.shape)
+
+# %% [markdown]
+# The difference on one block: `Add` keeps the 16 channels, `Concatenate` makes them 32. Neither
+# has parameters.
+
+# %%
+block_in = keras.Input(shape=(8, 8, 16), name="block_in")
+residual = layers.Conv2D(16, 3, padding="same", name="residual_conv")(block_in)
+added = layers.Add(name="residual_add")([block_in, residual])
+joined = layers.Concatenate(name="residual_concat")([block_in, residual])
+print("Add:        ", added.shape)
+print("Concatenate:", joined.shape)
+
+# %% [markdown]
+# `Add` needs both sides to have the same shape, channels included. When a block changes the
+# channel count, the sum fails:
+
+# %%
+wider = layers.Conv2D(32, 3, padding="same", name="wider_conv")(block_in)
+try:
+    layers.Add(name="mismatched_add")([block_in, wider])
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# ResNet's fix is a 1x1 convolution on the skip that brings it to the new channel count. In
+# ResNet50 the first block of each stage has one, named `..._0_conv`:
+
+# %%
+projected = layers.Conv2D(32, 1, name="skip_projection")(block_in)
+print("Add after projection:", layers.Add(name="projected_add")([projected, wider]).shape)
+for layer in resnet.layers:
+    if layer.name.endswith("_0_conv"):
+        print(f"{layer.name}: {layer.input.shape[-1]} -> {layer.output.shape[-1]} channels")
 
 # %% [markdown]
 # ## In short
@@ -153,4 +229,6 @@ keras.utils.plot_model(dense, to_file=f"{diagrams}/dense_block.png", show_shapes
 #   input sides must be multiples of 2<sup>levels</sup>.
 # - DenseNet: every layer's output is joined to all earlier ones, so channels grow by
 #   `growth_rate` per layer, and so does the next convolution's kernel.
-# - `Concatenate` itself is free in every one of them; the layers after it pay.
+# - `Concatenate` has no parameters, but its output is a new tensor holding all its inputs:
+#   the layers after it pay in weights, the joins in memory.
+# - ResNet's skips use `Add`: same shapes in, same shape out, channels kept.
