@@ -18,9 +18,26 @@
 # feature axis and on the time axis, spot the join that silently drops the padding, and fix it.
 
 # %% [markdown]
+# ## Short answer
+#
+# Joined on features, a step stays real if **any** input's mask keeps it, and an input without
+# a mask counts as real everywhere. So reduce each masked sequence with a layer that uses its
+# mask, then join the vectors:
+#
+# ```python
+# average_a = layers.GlobalAveragePooling1D(name="average_a")(embedded)
+# average_numbers = layers.GlobalAveragePooling1D(name="average_numbers")(in_numbers)
+# vector_join = layers.Concatenate(name="join_vectors")([average_a, average_numbers])
+# ```
+#
+# Not every layer uses a mask: `GlobalMaxPooling1D` does not.
+
+# %% [markdown]
 # ## Setup
 
 # %%
+import warnings
+
 import keras
 import numpy as np
 from keras import layers
@@ -73,7 +90,8 @@ print("mask:  ", keras.ops.convert_to_numpy(mask_time))
 
 # %% [markdown]
 # 10 steps, and each half keeps its own input's mask. Padding now sits in the middle of the
-# sequence; layers that respect masks (pooling, recurrent layers, attention) skip it.
+# sequence; layers that use the mask, such as `GlobalAveragePooling1D` and `LSTM`, skip it
+# (shown below). Not every layer does.
 #
 # ## The trap: a partner without a mask
 #
@@ -109,11 +127,46 @@ print("after the join = mean of all 5 steps: ", np.allclose(got_mixed[0, :3], ve
 # %% [markdown]
 # After joining with the unmasked input, the average includes the two padding steps.
 #
+# ## Not every layer uses the mask
+#
+# A mask only helps if the next layer reads it. `GlobalMaxPooling1D` does not: it warns, drops
+# the mask, and takes the maximum over the padding steps too. To make that visible, give the
+# embedding fixed values: negative for real tokens, zeros for the padding token 0, so a maximum
+# that includes padding is 0. An `LSTM` on the same sequence does use the mask: its output
+# equals an `LSTM` run on the 3 real steps alone.
+
+# %%
+table = -np.arange(1, 31, dtype="float32").reshape(10, 3)
+table[0] = 0.0  # the padding token's vector
+fixed_embed = layers.Embedding(10, 3, mask_zero=True, name="fixed_embed")
+in_tokens = keras.Input(shape=(5,), dtype="int32", name="tokens")
+sequence = fixed_embed(in_tokens)
+fixed_embed.set_weights([table])
+lstm = layers.LSTM(2, name="lstm")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    max_pooled = layers.GlobalMaxPooling1D(name="max_pool")(sequence)
+    pool_model = keras.Model(in_tokens, [max_pooled, lstm(sequence)], name="max_and_lstm")
+    got_max, got_lstm = pool_model.predict(tokens_a, verbose=0)
+for message in sorted({str(w.message) for w in caught if "max_pool" in str(w.message)}):
+    print("UserWarning:", message)
+
+steps = table[tokens_a[0]]
+print("step vectors:")
+print(steps)
+print("max over the 3 real steps:", np.array_equal(got_max[0], steps[:3].max(axis=0)))
+print("max over all 5 steps:     ", np.array_equal(got_max[0], steps.max(axis=0)))
+alone = keras.ops.convert_to_numpy(lstm(steps[None, :3]))
+print("LSTM output = LSTM on the 3 real steps:", np.allclose(got_lstm, alone))
+
+# %% [markdown]
+# So check the layer you rely on: `GlobalAveragePooling1D` (used below) and recurrent layers
+# use the mask; `GlobalMaxPooling1D` warns and ignores it.
+#
 # ## The fix: reduce each branch with its own mask, then join
 #
 # Pool (or run a recurrent layer over) each sequence while it still carries its mask, then join
-# the resulting vectors. Give the unmasked partner a mask of its own if it shares the padding:
-# `keras.layers.Masking` marks steps whose values are all equal to `mask_value` as padding.
+# the resulting vectors.
 
 # %%
 average_numbers = layers.GlobalAveragePooling1D(name="average_numbers")(in_numbers)
@@ -124,10 +177,22 @@ print("joined vectors:", result.shape)
 print("A's part is the masked average:", np.allclose(result[0, :3], vectors[:3].mean(axis=0)))
 
 # %% [markdown]
+# If the unmasked partner shares the padding, give it a mask of its own: `layers.Masking` marks
+# a step as padding when **all** its values equal `mask_value` (the second step below has one
+# zero and stays real):
+
+# %%
+padded_numbers = np.array([[[1.0, 2.0], [3.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]], dtype="float32")
+masking = layers.Masking(mask_value=0.0, name="mask_numbers")
+print("mask:", keras.ops.convert_to_numpy(masking.compute_mask(padded_numbers)))
+
+# %% [markdown]
 # ## In short
 #
 # - On the feature axis, `Concatenate` keeps a step if **any** input's mask keeps it.
 # - On the time axis, the masks are joined in the same order as the sequences.
 # - An input without a mask counts as all real: joined on features, it erases the padding mask.
 # - Reduce each masked sequence on its own (pooling, RNN) and join the vectors, or give every
-#   input a mask.
+#   input a mask (`layers.Masking`).
+# - Only layers that use the mask help: `GlobalAveragePooling1D` and `LSTM` do,
+#   `GlobalMaxPooling1D` warns and counts the padding.
