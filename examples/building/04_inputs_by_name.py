@@ -1,0 +1,275 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Keras inputs by name: dicts for fit and predict, tf.data, PyDataset, and "Missing data for input"
+#
+# After this page you can build a multi-input model whose inputs are a dict, feed it dicts of
+# arrays, a `tf.data.Dataset` of `(features, labels)` or a `keras.utils.PyDataset`, and fix what
+# goes wrong when the keys and the input names differ.
+
+# %% [markdown]
+# ## Short answer
+#
+# Name each `keras.Input`, and use those names as the keys of every dict you feed the model:
+#
+# ```python
+# model = keras.Model(inputs={"image": image_in, "table": table_in}, outputs=score)
+# model.fit({"image": images, "table": table}, labels, epochs=2, verbose=0)
+# dataset = tf.data.Dataset.from_tensor_slices(({"image": images, "table": table}, labels))
+# ```
+#
+# A key that names no input gives "Missing data for input" (on JAX, only a warning). Keys the
+# model does not use are not always ignored: feed only the model's own keys.
+
+# %% [markdown]
+# ## Setup
+#
+# `tf.data` is part of TensorFlow: the cells that use it need the `tensorflow` package
+# installed, whatever the Keras backend. Keras reads a `tf.data.Dataset` on the JAX and PyTorch
+# backends too (the [compatibility matrix](../../backends.md) runs this page on all three).
+
+# %%
+import re
+import warnings
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+keras.utils.set_random_seed(0)
+print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")
+
+# %% [markdown]
+# ## Made-up data
+#
+# 64 samples, each an 8 x 8 grey image and 3 numbers, and a label of 0 or 1.
+
+# %%
+rng = np.random.default_rng(0)
+images = rng.uniform(size=(64, 8, 8, 1)).astype("float32")
+table = rng.normal(size=(64, 3)).astype("float32")
+labels = rng.integers(0, 2, size=(64, 1)).astype("float32")
+print("images:", images.shape, "| table:", table.shape, "| labels:", labels.shape)
+
+# %% [markdown]
+# ## A model whose inputs are a dict
+#
+# Pass `inputs` as a dict whose keys are the `Input` names. `model.input` is then that dict.
+
+# %%
+image_in = keras.Input(shape=(8, 8, 1), name="image")
+table_in = keras.Input(shape=(3,), name="table")
+x = layers.Conv2D(4, 3, activation="relu", name="image_conv")(image_in)
+image_vector = layers.GlobalAveragePooling2D(name="image_pool")(x)
+merged = layers.Concatenate(name="merge")([image_vector, table_in])
+score = layers.Dense(1, activation="sigmoid", name="score")(merged)
+model = keras.Model(inputs={"image": image_in, "table": table_in}, outputs=score)
+print("model.input keys:", list(model.input))
+print("input names:", [t.name for t in model.inputs])
+
+# %% [markdown]
+# A dict key that differs from its `Input`'s name gets a warning when the model is built:
+
+# %%
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    keras.Model(inputs={"pixels": image_in, "table": table_in}, outputs=score)
+for warning in caught:
+    if "must match" in str(warning.message):
+        print(f"{warning.category.__name__}: {warning.message}")
+
+# %% [markdown]
+# ## Dicts to `fit` and `predict`
+#
+# Keys are matched by name, so their order in the dict does not matter:
+
+# %%
+features = {"image": images, "table": table}
+model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+model.fit({"image": images, "table": table}, labels, epochs=2, verbose=0)
+predictions = model.predict(features, verbose=0)
+reordered = model.predict({"table": table, "image": images}, verbose=0)
+print("predictions:", predictions.shape)
+print("key order changes nothing:", np.array_equal(predictions, reordered))
+
+# %% [markdown]
+# ## The error when a key and an input name differ
+#
+# Here `images`, plural, against the input `image`:
+
+# %%
+try:
+    model.predict({"images": images, "table": table}, verbose=0)
+    print("a misspelled key raises an error:", False)
+except ValueError as err:
+    print("a misspelled key raises an error:", True)
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# The message lists both sides: rename the key (or the `Input`) so they agree, as in
+# `features` above.
+#
+# **Backend-specific:** on JAX, `fit` and `predict` run the model through `stateless_call`,
+# which skips the input check that raises this error. You get only a warning, "The structure
+# of `inputs` doesn't match the expected structure", and the arrays are matched to the inputs
+# by position. The line above prints False there (see the
+# [compatibility matrix](../../backends.md)); read that warning as this error.
+
+# %% [markdown]
+# ## Keys the model does not use
+#
+# Data often carries more than the model reads, such as an `id` column. A model built with
+# `inputs=[...]` (a list) finds its inputs by name and ignores the rest:
+
+# %%
+with_id = {"id": np.arange(64), "image": images, "table": table}
+by_list = keras.Model(inputs=[image_in, table_in], outputs=score, name="by_list")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    same = np.allclose(by_list.predict(with_id, verbose=0), predictions)
+print("list-built model ignores id:", same)
+
+# %% [markdown]
+# A model built with `inputs={...}` does not, in Keras 3.15: the data's structure no longer
+# matches the model's, and `id` ends up in the `image` input. Shown on `probe`, a copy of
+# `model` (the next cell says why), with the key line of the error:
+
+# %%
+probe = keras.models.clone_model(model)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # "The structure of `inputs` doesn't match the expected structure"
+    try:
+        probe.predict(with_id, verbose=0)
+        print("dict-built model ignores id:", True)
+    except ValueError as err:
+        print("dict-built model ignores id:", False)
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", str(err))
+        print(next(line for line in plain.splitlines() if "Expected shape" in line))
+
+# %% [markdown]
+# **Backend-specific:** on JAX, an error inside `predict` also breaks the model it came from.
+# The JAX trainer takes the weights out of the model's variables while `predict` runs and puts
+# them back when it ends, which the error skips; the next call then fails with
+# `TypeError: 'NoneType' object is not callable`. On TensorFlow and PyTorch the model keeps
+# working. The cell below prints True here, on TensorFlow; the
+# [compatibility matrix](../../backends.md) records the JAX run, which prints False. After such
+# an error on JAX, rebuild or reload the model.
+
+# %%
+try:
+    probe.predict({"image": images, "table": table}, verbose=0)
+    print("probe still predicts after the error:", True)
+except TypeError as err:
+    print("probe still predicts after the error:", False)
+    print(f"TypeError: {err}")
+
+# %% [markdown]
+# The fix: pass only the model's own keys. `model.input` is the dict of inputs, so its keys are
+# the ones to keep:
+
+# %%
+only_inputs = {name: with_id[name] for name in model.input}
+print("kept:", list(only_inputs))
+print("same predictions:", np.allclose(model.predict(only_inputs, verbose=0), predictions))
+
+# %% [markdown]
+# ## A `tf.data.Dataset` of `(features, labels)`
+#
+# Each element is a pair: a dict keyed by input name, and the label. `fit` reads the dict like
+# the one above:
+
+# %%
+dataset = tf.data.Dataset.from_tensor_slices(({"image": images, "table": table}, labels))
+dataset = dataset.shuffle(64, seed=0).batch(16)
+feature_spec, label_spec = dataset.element_spec
+print({name: tuple(spec.shape) for name, spec in feature_spec.items()}, "| labels:", tuple(label_spec.shape))
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    history = model.fit(dataset, epochs=2, verbose=0)
+print("epochs run:", len(history.history["loss"]))
+for warning in caught:
+    if "shuffle" in str(warning.message):
+        print(f"{warning.category.__name__}: {warning.message}")
+
+# %% [markdown]
+# `fit`'s `shuffle=True` (the default) does not apply to a dataset, and Keras says so: shuffle
+# the dataset itself with `.shuffle(...)`, as above, and pass `shuffle=False` to `fit` to
+# silence the warning.
+#
+# A dataset whose keys do not match gives the same error as a dict of arrays, from `fit` (on
+# JAX, again only the warning):
+
+# %%
+renamed = tf.data.Dataset.from_tensor_slices(({"images": images, "table": table}, labels)).batch(16)
+try:
+    model.fit(renamed, epochs=1, verbose=0, shuffle=False)
+    print("a misnamed dataset key raises an error:", False)
+except ValueError as err:
+    print("a misnamed dataset key raises an error:", True)
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# Rename (or drop) keys inside the pipeline with `map`, without touching the data:
+
+# %%
+fixed = renamed.map(lambda f, y: ({"image": f["images"], "table": f["table"]}, y))
+print("keys now:", list(fixed.element_spec[0]))
+history = model.fit(fixed, epochs=1, verbose=0, shuffle=False)
+print("epochs run:", len(history.history["loss"]))
+
+# %% [markdown]
+# ## A `keras.utils.PyDataset`
+#
+# When the batches come from Python code (reading files, NumPy augmentation), a `PyDataset`
+# reads better than a `tf.data` pipeline: it is plain Python and NumPy. `__getitem__` returns one
+# batch as the same `(dict, labels)` pair; `__len__` says how many batches make an epoch.
+
+
+# %%
+class ImageAndTable(keras.utils.PyDataset):
+    def __init__(self, images, table, labels, batch_size, **kwargs):
+        super().__init__(**kwargs)
+        self.images, self.table, self.labels = images, table, labels
+        self.batch_size = batch_size
+
+    def __len__(self):
+        return -(-len(self.labels) // self.batch_size)
+
+    def __getitem__(self, index):
+        batch = slice(index * self.batch_size, (index + 1) * self.batch_size)
+        return {"image": self.images[batch], "table": self.table[batch]}, self.labels[batch]
+
+
+batches = ImageAndTable(images, table, labels, batch_size=16)
+first_features, first_labels = batches[0]
+print(len(batches), "batches; the first:", {name: a.shape for name, a in first_features.items()}, first_labels.shape)
+history = model.fit(batches, epochs=2, verbose=0)
+print("epochs run:", len(history.history["loss"]))
+print("predictions:", model.predict(batches, verbose=0).shape)
+
+# %% [markdown]
+# ## In short
+#
+# - `keras.Model(inputs={"image": ..., "table": ...})` takes the `Input` names as keys; a key
+#   that differs from its `Input`'s name gets a warning.
+# - Feed `fit`/`predict` a dict keyed by input name, in any order. A missing or misspelled
+#   key: "Missing data for input "image". You passed a data dictionary with keys ..." (on JAX,
+#   `fit`/`predict` only warn that the structure doesn't match).
+# - Extra keys: a list-built model ignores them; a dict-built one (Keras 3.15) can feed them to
+#   the wrong input (and on JAX the failed `predict` leaves that model unusable). Keep only
+#   `model.input`'s keys.
+# - `tf.data.Dataset.from_tensor_slices((features_dict, labels))` and a `PyDataset` returning
+#   `(dict, labels)` batches feed the same names; `.map` renames keys in a pipeline.
