@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 BENCHMARK_RESULTS = ROOT / "benchmarks" / "results" / "extraction.json"
 BACKEND_MATRIX = ROOT / "docs" / "backend_matrix.json"
-STATUS_LABELS = {"pass": "✅ pass", "differs": "⚠️ differs", "fails": "❌ fails"}
+# Text symbols every system font has (emoji show as empty boxes where no emoji font is installed).
+STATUS_LABELS = {"pass": "✓ pass", "differs": "⚠ **differs**", "fails": "✗ **fails**"}
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 NBVAL_MARKER = re.compile(r"^\s*# NBVAL_\w+\s*$\n?", re.M)
 VERSION_LABELS = {"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy", "python": "Python"}
@@ -245,7 +246,6 @@ def heading_text(kind: str, family: str, limit: int = 110) -> str:
 def error_index_markdown(notebooks: list[tuple[PurePosixPath, nbformat.NotebookNode]], config=None) -> str:
     families = error_causes(notebooks, config)
     parts = [
-        "---\nsearch:\n  boost: 2\n---",
         "# Error index",
         "Every Keras error and warning message that the examples reproduce, grouped by message: "
         "the names, shapes and numbers that change from case to case are shown as `<name>`, "
@@ -455,9 +455,11 @@ def backend_matrix_markdown(matrix: dict) -> str:
                 reasons += [f'<a id="{anchor(example, backend)}"></a>', f"**{example}** on {backend}:", ""]
                 reasons += [fenced(cell["reason"], "text"), ""]
             cells.append(label)
-        rows.append(f"| [{example}](examples/{example}.md) | " + " | ".join(cells) + " |")
+        chapter, name = example.split("/", 1)  # may break after the slash on a phone: every column fits
+        rows.append(f"| [{chapter}/<wbr>{name}](examples/{example}.md) | " + " | ".join(cells) + " |")
     tail = ["## Why a cell is not a pass", "", *reasons] if reasons else ["Every example passes on every backend."]
-    return "\n".join(rows + [""] + tail)
+    table = ['<div class="compact-table" markdown>', "", *rows, "", "</div>"]
+    return "\n".join(table + [""] + tail)
 
 
 def on_page_markdown(markdown_text: str, page, config: MkDocsConfig, files: Files) -> str:

@@ -17,8 +17,15 @@
   Worker.prototype.postMessage = function (message, ...rest) {
     if (message && message.type === 2 && typeof message.data === "string") {  // 2: a query
       const words = message.data.split(separator)
+        .map(word => word.replace(/^[^\w<]+|[^\w>]+$/g, ""))  // quotes around 'names'
         .filter(word => word.replace(/[^\w]/g, "").length > 2 && !stop.has(word.toLowerCase()));
-      if (words.length) message = { ...message, data: words.join(" ") };
+      // Material appends a wildcard to every word, and lunr does not stem a word that has one:
+      // "models*" never matched the indexed "model", nor "nested*" "nest". A boost ("^1") keeps
+      // the wildcard off, so the word is stemmed like the index; the last word, maybe still being
+      // typed, is also sent as it is, to match as a prefix.
+      const terms = words.map(word => `${word}^1`);
+      if (words.length) terms.push(words[words.length - 1]);
+      if (words.length) message = { ...message, data: terms.join(" ") };
     }
     return post.call(this, message, ...rest);
   };
@@ -54,5 +61,15 @@ for (const frame of document.querySelectorAll(".nb-figure")) {
   if (picture?.complete) centre(); else picture?.addEventListener("load", centre);
 }
 
-// 4. The search overlay is a dialog: give it a name for screen readers.
+// 4. Tables of four or more columns become one card per row on a phone (site.css): each cell
+//    carries its column's name.
+for (const table of document.querySelectorAll(".md-typeset table:not([class])")) {
+  const names = [...table.querySelectorAll("thead th")].map(th => th.textContent.trim());
+  if (names.length < 4 || table.closest(".compact-table")) continue;
+  table.dataset.stack = "";
+  for (const row of table.querySelectorAll("tbody tr"))
+    [...row.cells].forEach((cell, index) => { cell.dataset.label = names[index] || ""; });
+}
+
+// 5. The search overlay is a dialog: give it a name for screen readers.
 document.querySelector(".md-search")?.setAttribute("aria-label", "Search");
