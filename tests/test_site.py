@@ -191,3 +191,41 @@ def test_backend_page_shows_every_cell_of_the_matrix(site: Path) -> None:
         assert f"examples/{example}/" in html
         for cell in row.values():
             assert cell["reason"] in html
+
+
+def test_every_page_has_its_own_description(site: Path) -> None:
+    """<meta name="description"> is each page's own promise, not the site's one line."""
+    descriptions = {}
+    for page in site.rglob("index.html"):
+        if page.parent.name == "404":
+            continue
+        found = re.search(r'<meta name="description" content="([^"]*)"', page.read_text())
+        assert found and found.group(1).strip(), f"{page}: no description"
+        descriptions[page] = html_lib.unescape(found.group(1))
+    assert len(set(descriptions.values())) == len(descriptions), "pages share a description"
+    example = site / "examples" / "concatenate" / "04_shape_errors" / "index.html"
+    assert len(descriptions[example]) > 30 and descriptions[example].endswith(".")
+
+
+def test_sitemap_lists_every_page_at_the_site_url(site: Path) -> None:
+    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]
+    sitemap = (site / "sitemap.xml").read_text()
+    pages = [p.parent.relative_to(site).as_posix() for p in site.rglob("index.html") if p.parent.name != "404"]
+    for page in pages:
+        url = site_url if page == "." else f"{site_url}{page}/"
+        assert f"<loc>{url}</loc>" in sitemap, url
+
+
+@pytest.mark.parametrize("source", EXAMPLE_SOURCES, ids=example_id)
+def test_example_page_links_to_previous_and_next(site: Path, source: Path) -> None:
+    html = (site / source.relative_to(ROOT).with_suffix("") / "index.html").read_text()
+    assert "md-footer__link--prev" in html and "md-footer__link--next" in html
+
+
+def test_no_page_asks_github_for_repository_facts(site: Path) -> None:
+    """The header keeps its link to the repository, without the widget that calls GitHub's API."""
+    repo_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["repo_url"]
+    for page in site.rglob("index.html"):
+        html = page.read_text()
+        assert 'data-md-component="source"' not in html, page
+        assert f'href="{repo_url}"' in html, page
