@@ -181,7 +181,8 @@ print("  moving mean, which starts at 0:", np.round(keras.ops.convert_to_numpy(b
 bn.trainable = False
 stats = keras.ops.convert_to_numpy(bn.moving_mean).copy()
 frozen = keras.ops.convert_to_numpy(bn(batch, training=True))
-print("frozen, training=True: same as training=False:", np.allclose(frozen, keras.ops.convert_to_numpy(bn(batch, training=False))))
+inference = keras.ops.convert_to_numpy(bn(batch, training=False))
+print("frozen, training=True: same as training=False:", np.allclose(frozen, inference))
 print("frozen, moving mean unchanged:", np.array_equal(stats, keras.ops.convert_to_numpy(bn.moving_mean)))
 
 # %% [markdown]
