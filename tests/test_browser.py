@@ -96,7 +96,8 @@ OVERFLOW_JS = """() => {
   const wide = [];
   const root = document.documentElement;
   if (root.scrollWidth > window.innerWidth + 1) wide.push('page ' + root.scrollWidth);
-  for (const code of document.querySelectorAll('.language-text pre > code')) {
+  const outputs = '.language-text pre > code, div.highlight:not([class*="language-"]) pre > code';
+  for (const code of document.querySelectorAll(outputs)) {
     if (code.scrollWidth > code.clientWidth + 1) wide.push('output: ' + code.textContent.slice(0, 60));
   }
   for (const table of document.querySelectorAll('.md-typeset table')) {
