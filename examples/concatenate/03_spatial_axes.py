@@ -163,7 +163,8 @@ print("axis=1: ", layers.Concatenate(axis=1, name="right_join")([path_a, path_c]
 # the same on every CPU), `predict` fails inside the first convolution:
 
 # %%
-print("backend:", keras.backend.backend(), "| TF_ENABLE_ONEDNN_OPTS =", os.environ.get("TF_ENABLE_ONEDNN_OPTS"))
+onednn = "off" if os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0" else "on"
+print("backend:", keras.backend.backend(), "| oneDNN:", onednn)
 channels_first_model = keras.Model(image_cf, channels_join, name="channels_first")
 batch_cf = np.zeros((2, 3, 16, 16), dtype="float32")
 try:
