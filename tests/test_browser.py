@@ -190,7 +190,6 @@ def search_top_pages(page, base: str, query: str, top: int = TOP) -> list[str]:
         page.wait_for_selector(".md-search-result__item", timeout=5_000)
     except Exception:  # no result at all
         return []
-    page.wait_for_timeout(150)
     hrefs = page.eval_on_selector_all(
         ".md-search-result__item > a.md-search-result__link", "els => els.map(e => e.getAttribute('href'))"
     )
@@ -321,17 +320,19 @@ def test_screenshots(site_url, browser) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     targets = {"home": "", "errors": "errors/"}
     targets.update({p.strip("/").replace("examples/", "").replace("/", "-"): p for p in chapter_pages(site)})
-    for scheme in ("light", "dark"):
-        for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-            page = browser.new_page(viewport=viewport, color_scheme=scheme)
-            empty_search_index(page, site)
-            for name, path in targets.items():
-                page.goto(urljoin(base, path), wait_until="load")
+    for scheme in ("light", "dark"):  # the palette follows the system setting
+        page = browser.new_page(viewport=DESKTOP, color_scheme=scheme)
+        empty_search_index(page, site)
+        for name, path in targets.items():
+            page.set_viewport_size(DESKTOP)
+            page.goto(urljoin(base, path), wait_until="load")
+            for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                page.set_viewport_size(viewport)
+                page.evaluate("() => new Promise(requestAnimationFrame)")  # laid out at the new width
                 shot = folder / f"{name}-{device}-{scheme}.png"
                 page.screenshot(path=str(shot))
                 assert shot.stat().st_size > 10_000, f"{shot} looks empty"
-            page.close()
-
+        page.close()
 
 if __name__ == "__main__":  # python tests/test_browser.py SITE_DIR: the search hit rate of a built site
     from playwright.sync_api import sync_playwright
