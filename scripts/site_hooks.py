@@ -104,7 +104,7 @@ def diagram_alt(cell_source: str, code_before: str, heading: str) -> str:
     call = re.search(r"plot_model\(\s*(\w+)", cell_source)
     variable = call.group(1) if call else None
     name = model_name(variable, code_before) if variable else None
-    what = f"model {name!r}" if name else (f"model `{variable}`" if variable else "model")
+    what = f"model {name!r}" if name else (f"model `{variable}`" if variable not in (None, "model") else "model")
     where = f" ({heading})" if heading else ""
     alt = f"Diagram of the {what}{where}: its layers, with their names and shapes, drawn by keras.utils.plot_model"
     return alt.replace("`", "")

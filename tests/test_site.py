@@ -229,3 +229,14 @@ def test_no_page_asks_github_for_repository_facts(site: Path) -> None:
         html = page.read_text()
         assert 'data-md-component="source"' not in html, page
         assert f'href="{repo_url}"' in html, page
+
+
+def test_diagram_alt_text_names_the_model_it_draws() -> None:
+    from site_hooks import diagram_alt
+
+    code = 'unet = keras.Model(\n    image, layers.Conv2D(1, 1, name="mask")(x), name="small_unet"\n)\n'
+    alt = diagram_alt('keras.utils.plot_model(unet, to_file="u.png")', code, "U-Net: skips")
+    assert "'small_unet'" in alt and "U-Net: skips" in alt  # the model's name, not a layer's
+    assert "`" not in diagram_alt("keras.utils.plot_model(gated)", "", "A gate") and "gated" in diagram_alt(
+        "keras.utils.plot_model(gated)", "", "A gate"
+    )
