@@ -146,8 +146,19 @@ except ValueError as err:
     print(f"ValueError: {err}")
 
 # %% [markdown]
-# Rename the second model (Keras 3: assign `model.name`; the Keras 2 habit `model._name` is not
-# needed) and join again:
+# The Keras 2 habit, `model._name = ...`, renames nothing in Keras 3: `name` is a plain
+# attribute there, and `_name` a new, unused one. The error stays:
+
+# %%
+model_b._name = "encoder_b"
+print("model_b.name after model_b._name = ...:", model_b.name)
+try:
+    keras.Model([left, right], layers.Concatenate(name="merge")([model_a(left), model_b(right)]))
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# Assign `model.name` itself, and join again:
 
 # %%
 model_b.name = "encoder_b"
@@ -229,7 +240,8 @@ print("reloaded predicts the same:", same)
 # - `keras.Model([model_a.input, model_b.input], ...)` copies both models' layers into the new
 #   model, so same-named layers clash: "The name "features" is used 2 times in the model".
 # - Call each model on new (or one shared) `keras.Input`s instead: each becomes one nested
-#   layer. Two models with the same name still clash; rename one with `model.name = "..."`.
+#   layer. Two models with the same name still clash; rename one with `model.name = "..."`
+#   (`model._name = "..."` renames nothing in Keras 3).
 # - Renaming every layer of one model (`layer.name = ...`) also works, and gives a flat model.
 # - The joined model uses the originals' variables: training it trains them. Join a
 #   `clone_model` copy with `set_weights` to keep an original as it was.

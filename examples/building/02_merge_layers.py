@@ -33,6 +33,15 @@
 #
 # With `a` and `b` shaped `(None, 8)`: `added` is `(None, 8)`, `joined` is `(None, 16)`,
 # `similarity` is `(None, 1)`.
+#
+# "Inputs have incompatible shapes" means the inputs of an element-wise layer differ in size.
+# Project one branch to the other's width with a `Dense` layer (a 1 x 1 `Conv2D` for feature
+# maps), or use `Concatenate`, which takes any widths. With `c` shaped `(None, 6)`:
+#
+# ```python
+# c_projected = layers.Dense(8, name="project_c")(c)
+# fixed = layers.Add(name="add_projected")([a, c_projected])
+# ```
 
 # %% [markdown]
 # ## Setup
@@ -70,8 +79,17 @@ for name, merge in merges.items():
     print(f"{name:12}", np.round(keras.ops.convert_to_numpy(merge([x, y])), 4))
 
 # %% [markdown]
-# `Subtract` computes first minus second. `Dot(axes=1, normalize=True)` divides by both lengths
-# first, which gives the cosine similarity:
+# `Subtract` computes first minus second, a signed vector, not a distance. For a distance, as
+# between the two sides of a siamese model, take its absolute value or its length:
+
+# %%
+difference = layers.Subtract()([x, y])
+print("abs:", np.round(keras.ops.convert_to_numpy(keras.ops.abs(difference)), 4))
+print("length:", np.round(keras.ops.convert_to_numpy(keras.ops.norm(difference, axis=-1)), 4))
+
+# %% [markdown]
+# `Dot(axes=1, normalize=True)` divides by both lengths first, which gives the cosine
+# similarity:
 
 # %%
 print("cosine:", np.round(keras.ops.convert_to_numpy(layers.Dot(axes=1, normalize=True)([x, y])), 4))
@@ -79,7 +97,7 @@ print("cosine:", np.round(keras.ops.convert_to_numpy(layers.Dot(axes=1, normaliz
 # %% [markdown]
 # ## Shapes in and out, and the size of the layer after
 #
-# Two branches of 8 features each, every merge followed by the same `Dense(4)` layer:
+# Two branches of 8 features each, merged as in the short answer:
 
 # %%
 a = keras.Input(shape=(8,), name="a")
@@ -89,6 +107,10 @@ joined = layers.Concatenate(name="concat")([a, b])
 similarity = layers.Dot(axes=1, name="dot")([a, b])
 print("add:", added.shape, "| concat:", joined.shape, "| dot:", similarity.shape)
 
+# %% [markdown]
+# Every merge on `a` and `b`, each followed by the same `Dense(4)` layer:
+
+# %%
 for name, merge in merges.items():
     kind = type(merge)
     merged = (layers.Dot(axes=1) if kind is layers.Dot else kind())([a, b])
@@ -110,6 +132,7 @@ for name, merge in merges.items():
 
 # %%
 c = keras.Input(shape=(6,), name="c")
+print("a:", a.shape, "| c:", c.shape)
 for name, merge in merges.items():
     kind = type(merge)
     try:
@@ -120,6 +143,9 @@ for name, merge in merges.items():
         print(f"ValueError: {err}")
 
 # %% [markdown]
+# The message prints the shapes without the batch axis: `(8,)` and `(6,)` are `a` and `c`,
+# shaped `(None, 8)` and `(None, 6)`.
+#
 # `Concatenate` fails when an axis other than the joining one differs, here 4 rows against 3
 # (the [shape errors page](../concatenate/04_shape_errors.md) has every fix for it):
 
@@ -137,7 +163,8 @@ except ValueError as err:
 
 # %%
 c_projected = layers.Dense(8, name="project_c")(c)
-print("after projection:", layers.Add(name="add_projected")([a, c_projected]).shape)
+fixed = layers.Add(name="add_projected")([a, c_projected])
+print("after projection:", fixed.shape)
 
 # %% [markdown]
 # ## A size of 1 broadcasts
@@ -157,17 +184,18 @@ print("each row scaled by its own gate:", np.array_equal(scaled, rows * gates))
 # %% [markdown]
 # ## How many inputs
 #
-# `Add`, `Multiply`, `Average`, `Maximum`, `Minimum` and `Concatenate` take two or more inputs.
-# `Subtract` and `Dot` take exactly two:
+# `Add`, `Multiply`, `Average`, `Maximum`, `Minimum` and `Concatenate` take a list of one or
+# more inputs. `Subtract` and `Dot` take exactly two, and raise on one or three:
 
 # %%
 for kind in (layers.Add, layers.Multiply, layers.Average, layers.Maximum, layers.Minimum, layers.Concatenate):
-    print(f"{kind.__name__} of three: {kind()([a, b, a]).shape}")
-for merge in (layers.Subtract(name="subtract_three"), layers.Dot(axes=1, name="dot_three")):
-    try:
-        merge([a, b, a])
-    except ValueError as err:
-        print(f"ValueError: {err}")
+    print(f"{kind.__name__:11} of one: {kind()([a]).shape}, of three: {kind()([a, b, a]).shape}")
+for make in (layers.Subtract, lambda: layers.Dot(axes=1)):
+    for inputs in ([a], [a, b, a]):
+        try:
+            make()(inputs)
+        except ValueError as err:
+            print(f"ValueError: {err}")
 
 # %% [markdown]
 # Each layer also has a function form, like `layers.concatenate`: `layers.add`,
@@ -230,7 +258,8 @@ print(f"{projection.name}: {projection.input.shape} -> {projection.output.shape}
 # - `Average`: an ensemble of models with the same output.
 # - `Multiply`: a gate, one branch (often a sigmoid) scaling another.
 # - `Maximum` / `Minimum`: keep the strongest (weakest) response of several branches.
-# - `Subtract`: a difference, such as the distance between the two sides of a siamese model.
+# - `Subtract`: a signed difference, first minus second; for a distance (the two sides of a
+#   siamese model), take `keras.ops.abs` of it or its norm.
 # - `Dot`: a similarity score between two vectors (`normalize=True` for the cosine).
 
 # %% [markdown]
@@ -239,7 +268,8 @@ print(f"{projection.name}: {projection.input.shape} -> {projection.output.shape}
 # - `Add`, `Subtract`, `Multiply`, `Average`, `Maximum`, `Minimum` need the same shape (a size
 #   of 1 broadcasts) and keep it; mismatched widths raise "Inputs have incompatible shapes";
 #   a `Dense` or 1 x 1 convolution projection fixes them.
-# - `Concatenate` adds up the joining axis (8 + 8 = 16) and doubles the size of the next
-#   `Dense`; `Dot` leaves one number.
-# - `Subtract` and `Dot` take exactly two inputs; the others two or more.
+# - `Concatenate` adds up the joining axis (8 + 8 = 16), and the next `Dense` kernel grows with
+#   it: `Dense(4)` has 16 x 4 + 4 = 68 parameters after it, 8 x 4 + 4 = 36 after `Add`;
+#   `Dot` leaves one number.
+# - `Subtract` and `Dot` take exactly two inputs; the others a list of one or more.
 # - ResNet's skip connection is an `Add` (16 in ResNet50, no `Concatenate`).
