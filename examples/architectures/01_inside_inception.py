@@ -21,8 +21,9 @@
 # ## Short answer
 #
 # A merge layer's `.input` is the list of its branch tensors. To name the layer that produced
-# each one, map every layer's `.output` to the layer; then one model returns every branch and
-# the merge:
+# each one, map every layer's `.output` to the layer (this works when, as in `keras.applications`
+# models, each layer is called once and no model is nested inside); then one model returns every
+# branch and the merge:
 #
 # ```python
 # merge = model.get_layer("mixed0")
@@ -64,9 +65,10 @@ print(len(merges), [layer.name for layer in merges])
 # ## Which layer produces each branch
 #
 # `merge.input` holds the branch tensors. A tensor does not tell you publicly which layer made
-# it, but every layer's `.output` is that very tensor object, so a map from `id(layer.output)`
-# to the layer answers it. (`tensor._keras_history` answers it too, but is private: it can
-# change in any release. Here it agrees.)
+# it, but a layer's `.output` is the tensor of its first call, so in a model whose layers are
+# each called once (every `keras.applications` model) a map from `id(layer.output)` to the layer
+# answers it. (`tensor._keras_history` answers it too, but is private: it can change in any
+# release. Here it agrees.)
 
 # %%
 merge = model.get_layer("mixed0")
@@ -78,7 +80,9 @@ print(
 )
 
 # %% [markdown]
-# Names like `activation_5` are generated: InceptionV3 names its merges but not the layers
+# Names like `activation_5` are generated: InceptionV3 names its block merges (`mixed0` to
+# `mixed10`) and one inner merge in each of the last two blocks (`mixed9_0`, `mixed9_1`), but not
+# the other inner merge of those blocks (`concatenate`, `concatenate_1` above) nor the layers
 # inside its branches, so these names depend on what the process built before (see
 # [Reaching a layer by name](../layer_access/01_by_name.md)). Reach branches through
 # `merge.input` and positions, as here, not through these names.
@@ -93,9 +97,36 @@ for m in merges:
 # %% [markdown]
 # The channels of the branches add up to the merge's. Most blocks have four branches; `mixed3`
 # and `mixed8`, the blocks that shrink the grid, have three, one of them a plain max pooling. In
-# `mixed9` and `mixed10` two of the four branches are merges themselves (`mixed9_0` and an
-# unnamed `concatenate`, each joining two 384-channel branches): `merge.input` shows you the
-# inner merge, and that merge's own `.input` shows you its branches.
+# `mixed9` and `mixed10` two of the four branches are merges themselves, each joining two
+# 384-channel branches: `mixed9_0` and an unnamed one in `mixed9`, `mixed9_1` and another unnamed
+# one in `mixed10` (here `concatenate` and `concatenate_1`, generated names like `activation_5`).
+# `merge.input` shows you the inner merge, and that merge's own `.input` shows you its branches.
+#
+# ## Where the map of outputs has gaps
+#
+# `.output` is only the first call's tensor. So the map misses a tensor from a layer's second
+# call, and a nested model's `.output` is the tensor inside that model, not the one your model
+# got from calling it. A toy model with both, a submodel `sub` and a Dense layer `twice` called
+# twice:
+
+# %%
+x = keras.Input(shape=(4,), name="x")
+sub_input = keras.Input(shape=(4,), name="sub_input")
+sub = keras.Model(sub_input, keras.layers.Dense(2, name="inner")(sub_input), name="sub")
+twice = keras.layers.Dense(4, name="twice")
+toy_merge = keras.layers.Concatenate(name="toy_merge")
+toy = keras.Model(x, toy_merge([sub(x), twice(twice(x))]), name="toy")
+toy_producers = {id(layer.output): layer for layer in toy.layers}
+for name, tensor in zip(["sub(x)", "twice, 2nd call"], toy_merge.input, strict=True):
+    print(f"{name} in the map:", id(tensor) in toy_producers)
+print("sub.output is what toy_merge receives:", sub.output is toy_merge.input[0])
+print("private _keras_history:", [t._keras_history[0].name for t in toy_merge.input])
+
+# %% [markdown]
+# Looking those two up raises `KeyError`. Inside a nested model, build the map from that model's
+# own layers and walk it from its own `.input` (see
+# [Features from inside a nested backbone](02_nested_backbone.md)); for a layer called more than
+# once, the map cannot say which call made a tensor.
 
 # %% [markdown]
 # ## What a branch is made of
@@ -170,7 +201,9 @@ for value in branch_values:
 # ## A DenseNet121 `concat` block: channels growing
 #
 # DenseNet merges differently: each `convN_blockM_concat` joins everything so far with 32 new
-# channels. Its layers are all named by Keras, so names are safe to use here. 32x32 is the
+# channels. Every layer used here (`pool1`, the `convN_blockM_...` layers) is named in DenseNet's
+# source, so these names are stable (unlike its two `ZeroPadding2D` layers, which get generated
+# names). Its layers are each called once, so the map of outputs works here too. 32x32 is the
 # smallest input DenseNet121 accepts.
 
 # %%
@@ -226,7 +259,8 @@ print("pool1 + six pieces == conv2_block6_concat:", np.array_equal(np.concatenat
 # - Find the merges by type: `isinstance(layer, keras.layers.Concatenate)`; `merge.input` lists
 #   the branch tensors in order.
 # - `{id(layer.output): layer for layer in model.layers}` tells you which layer produced each
-#   tensor, without the private `_keras_history`.
+#   tensor, without the private `_keras_history`, when each layer is called once and no model
+#   is nested (true of `keras.applications` models); otherwise some lookups raise `KeyError`.
 # - `keras.Model(model.input, [*merge.input, merge.output])` returns every branch and the merge
 #   in one pass; concatenated, the branches equal the merge, each in its own channel slice.
 # - DenseNet's merges nest: each adds 32 channels to the previous one, so a dense block's input

@@ -132,6 +132,29 @@ print("same predictions as model:", np.allclose(predictions, model.predict(batch
 print("same map as the backbone's layer:", np.allclose(map_values, inner_only.predict(batch, verbose=0), atol=1e-6))
 
 # %% [markdown]
+# ## If you called `backbone(image, training=False)`
+#
+# Pass `features` what you passed the backbone: `features(image, training=False)`. The probe is
+# then built like your model and predicts the same, run for inference or for training. That
+# `training=False` does not keep the BatchNormalization layers of a backbone you have not frozen
+# in inference mode, though: when the whole model runs with `training=True`, as in `fit`, Keras 3
+# replaces it with the outer value (keras-team/keras#20285; these training-mode calls also
+# update the moving statistics):
+
+# %%
+head, pool = model.get_layer("head"), model.get_layer("pool")
+frozen = keras.Model(image, head(pool(backbone(image, training=False))), name="classifier_frozen")
+frozen_map, frozen_deep = features(image, training=False)
+frozen_probe = keras.Model(image, [frozen_map, head(pool(frozen_deep))], name="frozen_with_features")
+to_numpy = keras.ops.convert_to_numpy
+for training in (False, True):
+    _, probed = frozen_probe(batch, training=training)
+    same = np.allclose(to_numpy(probed), to_numpy(frozen(batch, training=training)), atol=1e-6)
+    print(f"training={training}: same predictions as your model:", bool(same))
+as_inference = np.allclose(to_numpy(frozen(batch, training=True)), to_numpy(frozen(batch, training=False)), atol=1e-6)
+print("training=True run gives the inference predictions:", bool(as_inference))
+
+# %% [markdown]
 # If you build the model yourself, do this from the start: call `features` where you would call
 # `backbone`, and the inner map is one of your model's outputs.
 #
@@ -148,7 +171,7 @@ flat_names = [layer.name for layer in flat.layers]
 print(len(flat_names), "layers; block_6_expand_relu is one:", "block_6_expand_relu" in flat_names)
 flat_probe = keras.Model(flat.input, [flat.get_layer("block_6_expand_relu").output, flat.output])
 flat_map, flat_predictions = flat_probe.predict(batch, verbose=0)
-print("same predictions as model:", np.allclose(flat_predictions, predictions, atol=1e-6))
+print("same predictions as model:", np.allclose(flat_predictions, model.predict(batch, verbose=0), atol=1e-6))
 
 # %% [markdown]
 # ## In short
@@ -158,4 +181,5 @@ print("same predictions as model:", np.allclose(flat_predictions, predictions, a
 # - Fix: `features = keras.Model(backbone.input, [inner.output, backbone.output])`, call it where
 #   the backbone was called, and finish with your model's own layers.
 # - The feature model shares the backbone's weights: predictions stay the same (checked above).
+#   Pass it the backbone's arguments, e.g. `features(image, training=False)`.
 # - Or build the outer model on `backbone.input`, so the backbone's layers are the model's own.
