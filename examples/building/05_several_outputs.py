@@ -15,25 +15,27 @@
 # # A Keras model with several outputs: one loss, weight and metric per output
 #
 # After this page you can give each output of a model its own loss, loss weight and metrics by
-# name, read what `fit`, `evaluate` and `predict` give back, and fix the errors a wrong key or a
-# loss list of the wrong length cause.
+# key, read what `fit`, `evaluate` and `predict` give back, and fix what a wrong key or a loss
+# list of the wrong length does, including the `loss_weights` typo that raises nothing.
 
 # %% [markdown]
 # ## Short answer
 #
-# Name the last layer of each output; its name is the key for every per-output argument:
+# Key every per-output argument by output. For a model built with `outputs=[...]` the keys are
+# the names of the outputs' last layers (`model.output_names`); for `outputs={...}` they are the
+# dict's own keys (`model.output_names` still lists layer names). Check the keys before
+# compiling: on a dict-output model a wrong `loss_weights` key raises nothing and can give each
+# weight to the other output.
 #
 # ```python
-# model.compile(
-#     optimizer="adam",
-#     loss={"price": "mse", "kind": "sparse_categorical_crossentropy"},
-#     loss_weights={"price": 1.0, "kind": 0.5},
-#     metrics={"price": ["mae"], "kind": ["accuracy"]},
-# )
+# losses = {"price": "mse", "kind": "sparse_categorical_crossentropy"}
+# loss_weights = {"price": 1.0, "kind": 0.5}
+# keys = sorted(model.output) if isinstance(model.output, dict) else sorted(model.output_names)
+# print("keys match the outputs:", sorted(losses) == sorted(loss_weights) == keys)
+# model.compile(optimizer="adam", loss=losses, loss_weights=loss_weights, metrics={"price": ["mae"]})
 # ```
 #
-# `model.output_names` lists the keys Keras expects. `predict` returns a list when the model was
-# built with `outputs=[...]`, and a dict when it was built with `outputs={...}`.
+# `predict` returns a list for `outputs=[...]` and a dict for `outputs={...}`.
 
 # %% [markdown]
 # ## Setup
@@ -53,12 +55,13 @@ print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")
 # ## A model with two named outputs
 #
 # One input of 8 features, a shared trunk, and two heads: `price`, a number (regression), and
-# `kind`, one of 3 classes. The heads' layer names become the output names.
+# `kind`, one of 3 classes. With `outputs=[...]` the heads' layer names become the output names.
 
 # %%
-def build_model(outputs_as_dict: bool = False) -> keras.Model:
+def build_model(outputs_as_dict: bool = False, l2: float = 0.0) -> keras.Model:
     features = keras.Input(shape=(8,), name="features")
-    trunk = layers.Dense(16, activation="relu", name="trunk")(features)
+    regularizer = keras.regularizers.L2(l2) if l2 else None
+    trunk = layers.Dense(16, activation="relu", kernel_regularizer=regularizer, name="trunk")(features)
     price = layers.Dense(1, name="price")(trunk)
     kind = layers.Dense(3, activation="softmax", name="kind")(trunk)
     if outputs_as_dict:
@@ -91,30 +94,44 @@ targets = {"price": y_price, "kind": y_kind}
 print("x:", x.shape, "| price:", y_price.shape, "| kind:", y_kind.shape)
 
 # %% [markdown]
-# ## A loss, a weight and metrics per output, by name
+# ## A loss, a weight and metrics per output, by key
 #
-# Every argument is a dict keyed by output name, and so are the targets passed to `fit`. A dict
-# cannot pair a loss with the wrong output, whatever order the outputs are in.
+# Every argument is a dict keyed by output, and so are the targets passed to `fit`. A dict
+# cannot pair a loss with the wrong output, whatever order the outputs are in. The check line
+# prints `True` only when the losses, the weights and the model's outputs have the same keys:
 
 # %%
-model.compile(
-    optimizer="adam",
-    loss={"price": "mse", "kind": "sparse_categorical_crossentropy"},
-    loss_weights={"price": 1.0, "kind": 0.5},
-    metrics={"price": ["mae"], "kind": ["accuracy"]},
-)
+losses = {"price": "mse", "kind": "sparse_categorical_crossentropy"}
+loss_weights = {"price": 1.0, "kind": 0.5}
+keys = sorted(model.output) if isinstance(model.output, dict) else sorted(model.output_names)
+print("keys match the outputs:", sorted(losses) == sorted(loss_weights) == keys)
+model.compile(optimizer="adam", loss=losses, loss_weights=loss_weights, metrics={"price": ["mae"]})
 history = model.fit(x, targets, batch_size=8, epochs=2, verbose=0)
 print("logged each epoch:", sorted(history.history))
 
 # %% [markdown]
-# Each output gets its own loss (`price_loss`, `kind_loss`) and metrics prefixed with its name.
-# `loss` is what the optimizer minimises: the weighted sum of the per-output losses.
+# Each output gets its own loss (`price_loss`, `kind_loss`), and each metric is prefixed with
+# its output's key. `loss` is what the optimizer minimises: the weighted sum of the per-output
+# losses.
 
 # %%
 scores = model.evaluate(x, targets, verbose=0, return_dict=True)
-print({name: round(value, 2) for name, value in sorted(scores.items())})
+print({name: round(value, 4) for name, value in sorted(scores.items())})
 weighted_sum = 1.0 * scores["price_loss"] + 0.5 * scores["kind_loss"]
 print("loss == 1.0 * price_loss + 0.5 * kind_loss:", bool(np.isclose(scores["loss"], weighted_sum)))
+
+# %% [markdown]
+# Regularizers add to it: with an L2 penalty on `trunk`, `loss` is the weighted sum plus the
+# penalties listed in `model.losses`, which have no key of their own in the logs:
+
+# %%
+reg_model = build_model(l2=0.01)
+reg_model.compile(optimizer="adam", loss=losses, loss_weights=loss_weights)
+reg_scores = reg_model.evaluate(x, targets, verbose=0, return_dict=True)
+penalty = float(sum(keras.ops.convert_to_numpy(term) for term in reg_model.losses))
+print("logged:", sorted(reg_scores), "| penalty:", round(penalty, 4))
+reg_sum = 1.0 * reg_scores["price_loss"] + 0.5 * reg_scores["kind_loss"] + penalty
+print("loss == 1.0 * price_loss + 0.5 * kind_loss + penalty:", bool(np.isclose(reg_scores["loss"], reg_sum)))
 
 # %% [markdown]
 # ## What `predict` returns: a list or a dict
@@ -134,14 +151,46 @@ print({name: value.shape for name, value in by_name.items()})
 
 # %% [markdown]
 # A model built with `outputs={"price": ..., "kind": ...}` returns a dict with the same keys.
-# Its `output_names` come out sorted by key, not in the order you wrote them; index the dict by
-# name, never by position.
+# Index it by key, never by position:
 
 # %%
 dict_model = build_model(outputs_as_dict=True)
 dict_predictions = dict_model.predict(x[:4], verbose=0)
 print(type(dict_predictions).__name__, {k: v.shape for k, v in dict_predictions.items()})
-print("output names:", dict_model.output_names)
+
+# %% [markdown]
+# ## Dict outputs: the keys are yours, not the layer names
+#
+# Above, the dict keys happened to equal the layer names. When they differ, the keys are what
+# `loss`, `loss_weights`, `metrics` and the targets use, while `model.output_names` still lists
+# layer names, in the sorted order of the keys (`cost` before `label`), not in the order you
+# wrote them. `model.output` is the dict itself, so its keys are the ones to check against:
+
+# %%
+base = build_model()
+relabelled = keras.Model(
+    base.input, {"label": base.get_layer("kind").output, "cost": base.get_layer("price").output}
+)
+print("output_names:", relabelled.output_names)
+print("keys of model.output:", list(relabelled.output))
+
+# %% [markdown]
+# Keyed by the layer names, the losses name no output; the `KeyError` comes at the first `fit`:
+
+# %%
+relabelled.compile(optimizer="adam", loss=losses)
+try:
+    relabelled.fit(x, {"cost": y_price, "label": y_kind}, epochs=1, verbose=0)
+except KeyError as err:
+    print(f"KeyError: {err}")
+
+# %% [markdown]
+# Keyed by the dict's keys, it trains, and the logs use those keys:
+
+# %%
+relabelled.compile(optimizer="adam", loss={"cost": "mse", "label": "sparse_categorical_crossentropy"})
+history = relabelled.fit(x, {"cost": y_price, "label": y_kind}, batch_size=8, epochs=1, verbose=0)
+print("logged:", sorted(history.history))
 
 # %% [markdown]
 # ## Mistake 1: a loss key that names no output
@@ -172,35 +221,72 @@ except KeyError as err:
     print(f"KeyError: {err}")
 
 # %% [markdown]
-# A typo in `loss_weights` (the losses themselves right) gives only the name of the output it
-# could not find a weight for:
+# ## Mistake 2: a `loss_weights` key that names no output
+#
+# The losses right, a typo in `loss_weights`. On a model built with `outputs=[...]` it fails at
+# the first `fit` with only the name of the output it found no weight for:
 
 # %%
 model = build_model()
-model.compile(
-    optimizer="adam",
-    loss={"price": "mse", "kind": "sparse_categorical_crossentropy"},
-    loss_weights={"prize": 1.0, "kind": 0.5},
-)
+model.compile(optimizer="adam", loss=losses, loss_weights={"prize": 1.0, "kind": 0.5})
 try:
     model.fit(x, targets, epochs=1, verbose=0)
 except KeyError as err:
     print(f"KeyError: {err}")
 
 # %% [markdown]
-# **Fix.** Take the keys from the model instead of typing them from memory, and check them
-# before compiling:
+# On a model built with `outputs={...}` the same typo raises nothing. When the keys of the
+# weights do not match the keys of the losses, Keras sorts both sets of keys and pairs them by
+# position. With `"prize"` the order is unchanged (`kind` < `prize`), so the weights land right
+# by luck; with `"Price"` (capitals sort first) they swap: `price` gets 0.5, `kind` gets 1.0.
+# `evaluate` shows which sum `loss` is:
 
 # %%
-model = build_model()
-losses = {"price": "mse", "kind": "sparse_categorical_crossentropy"}
-print("keys match the outputs:", sorted(losses) == sorted(model.output_names))
-model.compile(optimizer="adam", loss=losses, loss_weights={"price": 1.0, "kind": 0.5})
-history = model.fit(x, targets, batch_size=8, epochs=1, verbose=0)
-print("logged:", sorted(history.history))
+dict_model = build_model(outputs_as_dict=True)
+for typo in ["prize", "Price"]:
+    dict_model.compile(optimizer="adam", loss=losses, loss_weights={typo: 1.0, "kind": 0.5})
+    scores = dict_model.evaluate(x, targets, verbose=0, return_dict=True)
+    price_loss, kind_loss = scores["price_loss"], scores["kind_loss"]
+    meant, swapped = 1.0 * price_loss + 0.5 * kind_loss, 0.5 * price_loss + 1.0 * kind_loss
+    print(f"{typo!r}: price_loss {price_loss:.4f}, kind_loss {kind_loss:.4f}, loss {scores['loss']:.4f}")
+    print(f"  1.0 * price + 0.5 * kind = {meant:.4f} | 0.5 * price + 1.0 * kind = {swapped:.4f}")
+    print("  price weighted 0.5 and kind 1.0 (swapped):", bool(np.isclose(scores["loss"], swapped)))
 
 # %% [markdown]
-# ## Mistake 2: a loss list of the wrong length
+# **Fix.** Check the keys before compiling, against the keys of `model.output` for a
+# dict-output model and `model.output_names` for a list-output one. The check catches the typo
+# whichever way it sorts; with the keys right, `loss` after training is the sum you meant:
+
+# %%
+model = build_model(outputs_as_dict=True)
+loss_weights = {"Price": 1.0, "kind": 0.5}
+keys = sorted(model.output) if isinstance(model.output, dict) else sorted(model.output_names)
+print("keys match the outputs:", sorted(losses) == sorted(loss_weights) == keys)
+loss_weights = {"price": 1.0, "kind": 0.5}
+print("keys match the outputs:", sorted(losses) == sorted(loss_weights) == keys)
+model.compile(optimizer="adam", loss=losses, loss_weights=loss_weights, metrics={"price": ["mae"]})
+history = model.fit(x, targets, batch_size=8, epochs=1, verbose=0)
+scores = model.evaluate(x, targets, verbose=0, return_dict=True)
+weighted_sum = 1.0 * scores["price_loss"] + 0.5 * scores["kind_loss"]
+print("loss == 1.0 * price_loss + 0.5 * kind_loss:", bool(np.isclose(scores["loss"], weighted_sum)))
+
+# %% [markdown]
+# ## Mistake 3: a `metrics` key that names no output
+#
+# A metrics typo fails at the first `fit` too, as a `ValueError`. The message from a
+# list-output model starts with a structure complaint; the one from a dict-output model lists the
+# missing and extra keys:
+
+# %%
+for model in [build_model(), build_model(outputs_as_dict=True)]:
+    model.compile(optimizer="adam", loss=losses, metrics={"prize": ["mae"]})
+    try:
+        model.fit(x, targets, epochs=1, verbose=0)
+    except ValueError as err:
+        print(f"{model.name}: ValueError: {err}\n")
+
+# %% [markdown]
+# ## Mistake 4: a loss list of the wrong length
 #
 # A list of losses is matched to the outputs by position. One loss for two outputs raises
 # nothing: Keras applies `"mse"` to the first output, `price`, and gives the second, `kind`,
@@ -218,9 +304,10 @@ kind_after = model.get_layer("kind").kernel.numpy()
 print("kind head unchanged by training:", bool(np.array_equal(kind_before, kind_after)))
 
 # %% [markdown]
-# The only sign is a warning. On TensorFlow it is this one (the backend
-# [compatibility matrix](../../backends.md) records what JAX and PyTorch print: the JAX trainer
-# gives no warning at all, so there only the unchanged head tells):
+# The only sign is a warning, and that part is backend-specific. On TensorFlow it is this one
+# (the backend [compatibility matrix](../../backends.md) records what JAX and PyTorch print: the
+# JAX trainer gives no warning at all, so there only the unchanged head tells; every other
+# `True`/`False` line on this page reads the same on TensorFlow, JAX and PyTorch):
 
 # %%
 messages = sorted({str(w.message) for w in caught if "Gradients do not exist" in str(w.message)})
@@ -257,12 +344,14 @@ print("kind head trained:", not np.array_equal(kind_before, kind_after))
 # %% [markdown]
 # ## In short
 #
-# - Name the last layer of each head; `model.output_names` lists the keys that `loss`,
-#   `loss_weights`, `metrics` and the targets of `fit` use.
-# - `loss` in the logs is the weighted sum of the per-output losses, logged as `<name>_loss`.
-# - `predict` returns a list for `outputs=[...]` (in that order) and a dict for `outputs={...}`
-#   (whose `output_names` are sorted by key).
-# - A wrong loss key fails at the first `fit`, not at `compile`: "Expected keys [...] in loss
-#   dict", or a `KeyError` for dict outputs and for `loss_weights`.
+# - Per-output arguments (`loss`, `loss_weights`, `metrics`, the targets of `fit`) are dicts keyed
+#   by output: the last layers' names for `outputs=[...]` (`model.output_names`), your own keys
+#   for `outputs={...}` (`list(model.output)`; `output_names` still lists layer names).
+# - `loss` in the logs is the weighted sum of the per-output losses (`<key>_loss`), plus any
+#   regularization penalties.
+# - A wrong `loss` or `metrics` key fails at the first `fit`, not at `compile`. A wrong
+#   `loss_weights` key fails there only for `outputs=[...]`; for `outputs={...}` it raises
+#   nothing and can swap the weights. Check `sorted(losses) == sorted(loss_weights) == keys`.
+# - `predict` returns a list for `outputs=[...]` (in that order) and a dict for `outputs={...}`.
 # - A loss list that is too short trains only the outputs it covers, with at most a warning; one
 #   that is too long raises a `KeyError`. Prefer dicts.
