@@ -1,0 +1,27 @@
+"""The benchmark page's generated tables are what `benchmarks/extraction.py --page` makes of the
+saved results: no number on it is typed by hand, and none is stale."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+from conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("extraction_benchmark", ROOT / "benchmarks" / "extraction.py")
+benchmark = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(benchmark)
+
+
+def test_generated_tables_match_the_saved_results() -> None:
+    page = benchmark.PAGE.read_text()
+    assert benchmark.page_block() in page, "run: python benchmarks/extraction.py --page"
+
+
+def test_every_results_file_has_the_end_to_end_numbers() -> None:
+    for path in sorted(benchmark.RESULTS.glob("extraction*.json")):
+        results = json.loads(path.read_text())
+        assert results["program_vs_predict"] > 0, path.name
+        assert set(results["e2e_wall_s"]) >= {"plain_predict", "program_local"}, path.name
+        for engine, peaks in results["tree_peak_rss_mb"].items():
+            assert len(peaks) == 2 and all(mb > 0 for mb in peaks.values()), (path.name, engine)
