@@ -84,7 +84,10 @@ keras.utils.plot_model(siamese, to_file=diagram, show_shapes=True, show_layer_na
 # ## Proof that the weights are shared
 #
 # The model holds the encoder's 4 variables once, plus 2 for the `same` layer. Two encoders
-# built separately would hold 8 encoder variables instead.
+# built separately would hold 8 encoder variables instead. The second one is renamed
+# `encoder_b` because both are built as `encoder`, and a model refuses two layers of one name:
+# "The name "encoder" is used 2 times in the model. All operation names should be unique." (see
+# [joining existing models](../building/01_joining_models.md)).
 
 # %%
 print(len(siamese.weights), "variables:", [variable.path for variable in siamese.weights])
@@ -116,8 +119,8 @@ separate_right = keras.ops.convert_to_numpy(separate_b(items))
 print("separate encoders, same vector on both sides:", np.array_equal(separate_left, separate_right))
 
 # %% [markdown]
-# Training keeps them shared: each step updates the one set of variables, from the gradients
-# of both calls. Two epochs on random pairs and labels:
+# Training keeps them shared: each step updates the one set of variables. Two epochs on random
+# pairs and labels:
 
 # %%
 kernel_before = encoder.get_layer("hidden").kernel.numpy().copy()
@@ -208,7 +211,7 @@ print("same as the kept tensors:", all(np.allclose(x, y) for x, y in zip(from_lo
 # ## In short
 #
 # - Call one layer or model on several inputs to share its weights: the model lists it once
-#   and holds its variables once, and training updates them from every call.
+#   and holds its variables once, and training updates that one set.
 # - `layer.output` (and `layer.input`) of a layer called twice is its first call's; Keras 3
 #   does not warn, and `get_output_at` no longer exists.
 # - `model.output` of a nested model is from its own graph, not from a call inside the outer

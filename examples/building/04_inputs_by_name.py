@@ -29,8 +29,10 @@
 # dataset = tf.data.Dataset.from_tensor_slices(({"image": images, "table": table}, labels))
 # ```
 #
-# A key that names no input gives "Missing data for input" (on JAX, only a warning). Keys the
-# model does not use are not always ignored: feed only the model's own keys.
+# An input that no key names (a misspelled key, say) gives "Missing data for input" (on JAX,
+# `fit` and `predict` only warn). Keys the model does not use are not always ignored: a model
+# built from a dict can feed one to the wrong input without an error. Feed only the model's own
+# keys.
 
 # %% [markdown]
 # ## Setup
@@ -117,6 +119,12 @@ except ValueError as err:
     print("a misspelled key raises an error:", True)
     print(f"ValueError: {err}")
 
+try:
+    model({"images": images, "table": table})
+    print("calling the model directly raises it too:", False)
+except ValueError as err:
+    print("calling the model directly raises it too:", str(err).startswith("Missing data for input"))
+
 # %% [markdown]
 # The message lists both sides: rename the key (or the `Input`) so they agree, as in
 # `features` above.
@@ -124,8 +132,9 @@ except ValueError as err:
 # **Backend-specific:** on JAX, `fit` and `predict` run the model through `stateless_call`,
 # which skips the input check that raises this error. You get only a warning, "The structure
 # of `inputs` doesn't match the expected structure", and the arrays are matched to the inputs
-# by position. The line above prints False there (see the
-# [compatibility matrix](../../backends.md)); read that warning as this error.
+# by position. The first line above prints False there (see the
+# [compatibility matrix](../../backends.md)); read that warning as this error. Calling the
+# model directly raises the error on every backend, JAX included (the second line).
 
 # %% [markdown]
 # ## Keys the model does not use
@@ -136,20 +145,27 @@ except ValueError as err:
 # %%
 with_id = {"id": np.arange(64), "image": images, "table": table}
 by_list = keras.Model(inputs=[image_in, table_in], outputs=score, name="by_list")
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    same = np.allclose(by_list.predict(with_id, verbose=0), predictions)
-print("list-built model ignores id:", same)
+print("list-built model ignores id:", np.allclose(by_list.predict(with_id, verbose=0), predictions))
 
 # %% [markdown]
-# A model built with `inputs={...}` does not, in Keras 3.15: the data's structure no longer
-# matches the model's, and `id` ends up in the `image` input. Shown on `probe`, a copy of
-# `model` (the next cell says why), with the key line of the error:
+# A model built with `inputs={...}` does not, in Keras 3.15. It warns that the data's structure
+# does not match its own, then sorts the data's keys and hands the arrays to its inputs in that
+# order: `id` sorts before `image`, so `id` ends up in the `image` input. Shown on `probe`, a
+# copy of `model` (the next cell says why), with the warning and the key line of the error:
+
 
 # %%
+def structure_warning(caught: list) -> str:
+    """The first line of Keras's warning that the data's keys do not match the inputs."""
+    for warning in caught:
+        if "structure" in str(warning.message):
+            return f"{warning.category.__name__}: {str(warning.message).splitlines()[0]}"
+    return "no structure warning"
+
+
 probe = keras.models.clone_model(model)
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # "The structure of `inputs` doesn't match the expected structure"
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
     try:
         probe.predict(with_id, verbose=0)
         print("dict-built model ignores id:", True)
@@ -157,6 +173,7 @@ with warnings.catch_warnings():
         print("dict-built model ignores id:", False)
         plain = re.sub(r"\x1b\[[0-9;]*m", "", str(err))
         print(next(line for line in plain.splitlines() if "Expected shape" in line))
+print(structure_warning(caught))
 
 # %% [markdown]
 # **Backend-specific:** on JAX, an error inside `predict` also breaks the model it came from.
@@ -176,6 +193,43 @@ except TypeError as err:
     print(f"TypeError: {err}")
 
 # %% [markdown]
+# ## An extra key that gives no error
+#
+# The sorting decides what an extra key does. Calling the model runs the same input handling as
+# `predict` (the `id` above went through `predict`), so the next two cells call models
+# directly. A key that sorts after every input key, such as `zz`, falls off the end and is
+# dropped:
+
+# %%
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    with_zz = model({"image": images, "table": table, "zz": np.zeros((64, 5))})
+print("zz dropped, predictions unchanged:", np.allclose(keras.ops.convert_to_numpy(with_zz), predictions))
+print(structure_warning(caught))
+
+# %% [markdown]
+# One that sorts *between* two input keys, with a shape that fits the input after it, shifts the
+# data silently. `difference` computes `a - c`; given `a`, `b` and `c` (all ones but `b`,
+# zeros), it should return 0 and returns 1, because `b` went into the `c` input:
+
+# %%
+a_in = keras.Input(shape=(3,), name="a")
+c_in = keras.Input(shape=(3,), name="c")
+a_minus_c = layers.Subtract(name="a_minus_c")([a_in, c_in])
+difference = keras.Model(inputs={"a": a_in, "c": c_in}, outputs=a_minus_c, name="difference")
+ones, zeros = np.ones((2, 3), "float32"), np.zeros((2, 3), "float32")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    result = keras.ops.convert_to_numpy(difference({"a": ones, "b": zeros, "c": ones}))
+print("a - c:", result[0], "| should be:", (ones - ones)[0])
+print("got a - b instead, with no error:", np.array_equal(result, ones - zeros))
+print(structure_warning(caught))
+
+# %% [markdown]
+# That warning is the only sign, on every backend (the
+# [compatibility matrix](../../backends.md) runs this page on TensorFlow, JAX and PyTorch).
+# Do not filter it out; treat it as an error.
+#
 # The fix: pass only the model's own keys. `model.input` is the dict of inputs, so its keys are
 # the ones to keep:
 
@@ -268,8 +322,10 @@ print("predictions:", model.predict(batches, verbose=0).shape)
 # - Feed `fit`/`predict` a dict keyed by input name, in any order. A missing or misspelled
 #   key: "Missing data for input "image". You passed a data dictionary with keys ..." (on JAX,
 #   `fit`/`predict` only warn that the structure doesn't match).
-# - Extra keys: a list-built model ignores them; a dict-built one (Keras 3.15) can feed them to
-#   the wrong input (and on JAX the failed `predict` leaves that model unusable). Keep only
-#   `model.input`'s keys.
+# - Extra keys: a list-built model ignores them. A dict-built one (Keras 3.15) sorts the keys and
+#   fills its inputs in that order: an extra key can land in the wrong input, with an error
+#   (`id`; on JAX the failed `predict` also leaves the model unusable) or silently (`b` between
+#   `a` and `c`). The warning "The structure of `inputs` doesn't match" is the only sign. Keep
+#   only `model.input`'s keys.
 # - `tf.data.Dataset.from_tensor_slices((features_dict, labels))` and a `PyDataset` returning
 #   `(dict, labels)` batches feed the same names; `.map` renames keys in a pipeline.

@@ -30,8 +30,9 @@
 # attended, scores = cross_attention(query=text, value=image_patches, return_attention_scores=True)
 # ```
 #
-# On this page's made-up data the gate beats a concatenation with 3.5 times its parameters when
-# one input decides which part of the other matters, and loses when the inputs simply add up.
+# On this page's made-up data the gate beats a concatenation with about 3.6 times its parameters
+# when one input decides which part of the other matters, and loses when the inputs simply add
+# up.
 
 # %% [markdown]
 # ## Setup
@@ -71,12 +72,26 @@ for name in ("gate", "gated", "output"):
 print("total:", gated.count_params())
 
 # %% [markdown]
-# `Multiply` needs both inputs in the same shape and adds no parameter; the gate's `Dense` pays
-# 8 x 8 + 8 = 72. The diagram shows the sigmoid branch feeding the product:
+# `Multiply` adds no parameter; the gate's `Dense` pays 8 x 8 + 8 = 72. The diagram shows the
+# sigmoid branch feeding the product:
 
 # %%
 diagram = f"{tempfile.mkdtemp()}/gated_fusion.png"
 keras.utils.plot_model(gated, to_file=diagram, show_shapes=True, show_layer_names=True, dpi=60)
+
+# %% [markdown]
+# `Multiply` needs shapes that broadcast, not equal ones: each axis must match or be 1. A
+# single sigmoid number (`Dense(1)`) scales all 8 signal features at once; a gate of 4 for 8
+# features fails:
+
+# %%
+signal_in = keras.Input(shape=(8,), name="signal")
+one_number = layers.Dense(1, activation="sigmoid", name="scalar_gate")(keras.Input(shape=(8,), name="context"))
+print("signal x scalar gate:", layers.Multiply(name="scaled")([signal_in, one_number]).shape)
+try:
+    layers.Multiply(name="mismatched")([signal_in, keras.Input(shape=(4,), name="four")])
+except ValueError as err:
+    print(f"ValueError: {err}")
 
 # %% [markdown]
 # The concatenation to compare it with joins the two vectors and needs a hidden layer with a
@@ -137,13 +152,14 @@ for task, target in tasks.items():
 # %%
 print("select: gate beats concatenation:", held_out["select", "gated_fusion"] < held_out["select", "concatenated"])
 print("add: concatenation beats gate:", held_out["add", "concatenated"] < held_out["add", "gated_fusion"])
+print("parameters, concatenated / gated:", round(concatenated.count_params() / gated.count_params(), 2))
 
 # %% [markdown]
-# **Reading it.** On *select* the gate, with 81 parameters, does better than the concatenation
-# with 289: it multiplies, which is what the task is. The concatenation has to build a product
-# out of 16 ReLU pieces. On *add* the gate fails: its output is a weighted sum of
-# `signal * gate`, so the context can only scale the signal, never add to it. The concatenation
-# learns the sum almost exactly.
+# **Reading it.** On *select* the gate does better than the concatenation with about 3.6 times
+# its parameters (the ratio printed above): it multiplies, which is what the task is. The
+# concatenation has to build a product out of 16 ReLU pieces. On *add* the gate fails: its
+# output is a weighted sum of `signal * gate`, so the context can only scale the signal, never
+# add to it. The concatenation learns the sum almost exactly.
 #
 # So use a gate when one branch should switch or weigh the other's features (a condition, a
 # mask, a quality score); keep a concatenation when each branch brings evidence of its own.
@@ -209,7 +225,9 @@ except ValueError as err:
 
 # %% [markdown]
 # **Reading it.** Axis 1 (steps) differs, 6 against 10, and only the join axis (features, the
-# last) may. The usual ways out of a concatenation lose what cross-attention keeps:
+# last) may. The usual ways out of a concatenation lose what cross-attention keeps. (Joining
+# along the steps turns the rule around: both sides then need the same number of features, 16
+# here; the last line below tries 8-feature patches.)
 
 # %%
 pooled = layers.Concatenate(name="joined_pooled")(
@@ -220,6 +238,11 @@ steps = layers.Concatenate(axis=1, name="joined_steps")([text, ten_patches])
 print("pooled, then joined:   ", pooled.shape)
 print("joined along the steps:", steps.shape)
 print("cross-attention:       ", cross_attention(query=text, value=ten_patches).shape)
+narrow_patches = keras.Input(shape=(10, 8), name="narrow_patches")
+try:
+    layers.Concatenate(axis=1, name="joined_steps_narrow")([text, narrow_patches])
+except ValueError as err:
+    print(f"ValueError: {err}")
 
 # %% [markdown]
 # - Pooling first gives one 32-feature vector per sample: which patch went with which word is
@@ -239,8 +262,9 @@ print("cross-attention:       ", cross_attention(query=text, value=ten_patches).
 # %% [markdown]
 # ## In short
 #
-# - Gate: `Multiply()([signal, Dense(n, activation="sigmoid")(context)])`; `Multiply` needs equal
-#   shapes and has no parameters, the gate's `Dense` has n x (context features) + n.
+# - Gate: `Multiply()([signal, Dense(n, activation="sigmoid")(context)])`; `Multiply` needs
+#   shapes that broadcast (equal, or 1 on an axis, so n = 1 scales every feature) and has no
+#   parameters, the gate's `Dense` has n x (context features) + n.
 # - A gate wins when one branch decides which features of the other matter (a product); it loses
 #   when the branches add up independently, where a concatenation is right.
 # - Cross-attention: `MultiHeadAttention(...)(query=a, value=b)` returns `a`'s shape; `b` may
