@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Gradients with respect to a branch
+# # Grad-CAM in Keras: gradients with respect to a layer of a nested backbone, and to each branch
 #
 # After this page you can compute a Grad-CAM heat map on a convolution inside a backbone nested
 # in your model, and the gradient of the prediction with respect to each branch of a merge, with
@@ -24,7 +24,9 @@
 # Split the model at the layer, `keras.Model(backbone.input, layer.output)` and
 # `keras.Model(layer.output, backbone.output)` (Keras 3 takes an inner tensor as an input), then
 # differentiate the second part, with the head on top (`tail`), with respect to its input.
-# On TensorFlow:
+# The split needs a tensor that every path to the output goes through: at a layer inside a
+# residual block it fails with "Output with path `` is not connected to `inputs`"; give the
+# second part the skip connection's tensor as a second input. On TensorFlow:
 #
 # ```python
 # with tf.GradientTape() as tape:
@@ -189,20 +191,73 @@ print("heat map:", heat.shape)
 print(np.round(heat[0], 2))
 
 # %% [markdown]
+# ## A layer inside a residual block
+#
+# The split at `block_13_expand` works because every path from the image to the score goes
+# through its output. `block_12_expand` sits inside a residual block: the skip connection from
+# `block_11_add` goes around it, straight to the merge `block_12_add`. A model that starts at
+# `block_12_expand` alone misses that path:
+
+# %%
+expand = backbone.get_layer("block_12_expand")
+try:
+    keras.Model(expand.output, backbone.output)
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# Give the second part the skip connection's tensor as a second input, so that every path
+# starts at one of its inputs, and differentiate with respect to the first:
+
+# %%
+skip_layer = backbone.get_layer("block_11_add")
+to_expand = keras.Model(backbone.input, [expand.output, skip_layer.output], name="to_expand")
+expand_tail = keras.Model([expand.output, skip_layer.output], backbone.output, name="expand_tail")
+expand_in = keras.Input(shape=expand.output.shape[1:], name="expand_maps")
+skip_in = keras.Input(shape=skip_layer.output.shape[1:], name="skip")
+expand_scores = classifier.get_layer("head")(classifier.get_layer("pool")(expand_tail([expand_in, skip_in])))
+from_expand = keras.Model([expand_in, skip_in], expand_scores, name="from_expand")
+
+expand_maps, skip_maps = run(to_expand, batch)
+expand_split = run(from_expand, [expand_maps, skip_maps])
+print("two halves give the classifier's scores:", np.allclose(expand_split, whole, atol=1e-5))
+grad_expand, _ = score_gradients(from_expand, [expand_maps, skip_maps], class_index)
+print("gradient for block_12_expand:", grad_expand.shape)
+
+# %% [markdown]
+# The backbone's last layer, `out_relu` (the usual Grad-CAM layer), fails with the same
+# message. Its output is the backbone's output: nothing of the backbone is left after it, so the
+# tail is only your own layers on top.
+
+# %%
+last = backbone.get_layer("out_relu")
+print("out_relu's output is the backbone's output:", last.output is backbone.output)
+try:
+    keras.Model(last.output, backbone.output)
+except ValueError as err:
+    print(f"ValueError: {err}")
+last_in = keras.Input(shape=last.output.shape[1:], name="last_maps")
+from_last = keras.Model(last_in, classifier.get_layer("head")(classifier.get_layer("pool")(last_in)), name="from_last")
+last_split = run(from_last, run(backbone, batch))
+print("backbone, then from_last, give the classifier's scores:", np.allclose(last_split, whole, atol=1e-5))
+
+# %% [markdown]
 # ## Which branch moved the prediction
 #
 # `block_12_add` is a residual merge inside the backbone: it adds the block's own output
-# (`block_12_project_BN`) to the skip connection (`block_11_add`). Split at the merge, as above,
-# and take the gradient with respect to both of its inputs.
+# (`block_12_project_BN`) to the skip connection (`block_11_add`). `merge.input` lists the
+# tensors it adds: check that they are those two layers' outputs. Then split at the merge, as
+# above, and take the gradient with respect to both of its inputs.
 
 # %%
 merge = backbone.get_layer("block_12_add")
-print("merge inputs:", [t._keras_history[0].name for t in merge.input])
+print("merge adds block_11_add, block_12_project_BN:", merge.input[0] is skip_layer.output
+      and merge.input[1] is backbone.get_layer("block_12_project_BN").output)
 
 to_branches = keras.Model(backbone.input, merge.input, name="to_branches")
 branches_tail = keras.Model(merge.input, backbone.output, name="branches_tail")
-skip_in = keras.Input(shape=merge.input[0].shape[1:], name="skip")
-block_in = keras.Input(shape=merge.input[1].shape[1:], name="block")
+skip_in = keras.Input(shape=merge.input[0].shape[1:], name="skip_branch")
+block_in = keras.Input(shape=merge.input[1].shape[1:], name="block_branch")
 merged_scores = classifier.get_layer("head")(classifier.get_layer("pool")(branches_tail([skip_in, block_in])))
 from_branches = keras.Model([skip_in, block_in], merged_scores, name="from_branches")
 
@@ -212,8 +267,9 @@ print("same gradient for both branches:", np.array_equal(grad_skip, grad_block))
 
 # %% [markdown]
 # An `Add` passes the same gradient to each of its inputs, so the gradient alone cannot tell the
-# branches apart. What each branch contributed to the score, to first order, is its value times
-# that gradient, summed. Positive pushed the class score up, negative pulled it down:
+# branches apart. Multiply each branch's value by that gradient and sum ("gradient times
+# input"): a first-order estimate of how much each branch pushed the class score up (positive)
+# or down (negative). It is a heuristic, not an exact split of the score.
 
 # %%
 for name, value, grad in (("skip", skip, grad_skip), ("block", block, grad_block)):
@@ -224,8 +280,10 @@ for name, value, grad in (("skip", skip, grad_skip), ("block", block, grad_block
 #
 # - To differentiate with respect to a layer inside a nested backbone, split the model at that
 #   layer: `keras.Model(backbone.input, layer.output)` and `keras.Model(layer.output, backbone.output)`.
+#   Inside a residual block ("Output with path `` is not connected to `inputs`"), add the skip
+#   tensor as a second input; at the backbone's last layer, the tail is your head alone.
 # - TensorFlow: `tf.GradientTape` with `tape.watch`; JAX: `jax.grad` over `stateless_call`;
 #   PyTorch: `requires_grad=True` and `torch.autograd.grad`.
 # - Grad-CAM: channel weights are the gradient averaged over height and width.
-# - Both inputs of an `Add` get the same gradient; compare value times gradient to see which
-#   branch moved the score.
+# - Both inputs of an `Add` get the same gradient; value times gradient estimates, to first
+#   order, which branch moved the score.

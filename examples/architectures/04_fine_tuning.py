@@ -23,13 +23,16 @@
 #
 # Take the top layers from the backbone's own `.layers`, not from your model's: in your model the
 # whole backbone is one layer. Keep its `BatchNormalization` layers frozen too (on Keras 3,
-# `training=False` at the call does not keep an unfrozen one in inference mode during `fit`),
-# and compile again:
+# 3.15.1 included, `training=False` at the call does not keep an unfrozen one in inference mode
+# during `fit`), and compile again:
 #
 # ```python
 # backbone.trainable = True
 # for layer in backbone.layers[:-20]:
 #     layer.trainable = False
+# for layer in backbone.layers:
+#     if isinstance(layer, layers.BatchNormalization):
+#         layer.trainable = False
 # model.compile(optimizer=keras.optimizers.Adam(1e-5), loss="sparse_categorical_crossentropy")
 # ```
 
@@ -45,8 +48,8 @@ keras.utils.set_random_seed(0)
 print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")
 
 rng = np.random.default_rng(0)
-x = rng.uniform(-1, 1, size=(16, 32, 32, 3)).astype("float32")
-y = rng.integers(0, 2, size=(16,))
+x = rng.uniform(-1, 1, size=(8, 32, 32, 3)).astype("float32")  # one batch of 8: one step per fit
+y = rng.integers(0, 2, size=(8,))
 
 
 def counts(model: keras.Model) -> str:
@@ -91,14 +94,16 @@ print(counts(model))
 # ## Step 1: freeze the backbone, train the head
 #
 # `trainable = False` on the nested model freezes every layer inside it. Compile after
-# freezing, train, and compare the weights with a snapshot.
+# freezing, train, and compare the weights with a snapshot. `run_eagerly=True` makes `fit` run
+# the step as plain Python calls instead of compiling it first; this page uses it only to run
+# faster on a CPU. Leave it out in your code, as the fine-tuning step below does.
 
 # %%
 backbone.trainable = False
 print(counts(model))
 print("trainable layers in the backbone:", sum(layer.trainable for layer in backbone.layers))
 
-model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", run_eagerly=True)
 before = snapshot(model)
 model.fit(x, y, batch_size=8, epochs=1, verbose=0)
 print("backbone moved:", moved(before, backbone.weights))
@@ -140,15 +145,18 @@ print("last 3:", [layer.name for layer in flat_model.layers[-3:]])
 # %% [markdown]
 # ## The fix: the backbone's own layers
 #
-# Unfreeze the backbone, freeze all but its last 20 layers again, and keep every
-# `BatchNormalization` layer frozen (the guide's advice). Then compile again: a change to
-# `trainable` takes effect at the next `compile`.
+# Unfreeze the backbone and freeze all but its last 20 layers again. Some of those 20 are
+# `BatchNormalization` layers: freeze every BN layer again too (the guide's advice; the last
+# section shows what happens otherwise). Then compile again: a change to `trainable` takes
+# effect at the next `compile`.
 
 # %%
 backbone.trainable = True
 for layer in backbone.layers[:-20]:
     layer.trainable = False
 print("unfrozen:", [layer.name for layer in backbone.layers if layer.trainable][:6], "...")
+unfrozen_bn = [layer for layer in backbone.layers if isinstance(layer, layers.BatchNormalization) and layer.trainable]
+print("BatchNormalization layers among them:", len(unfrozen_bn))
 print(counts(model))
 
 for layer in backbone.layers:
@@ -176,7 +184,8 @@ inference = keras.ops.convert_to_numpy(bn(batch, training=False))
 
 training = keras.ops.convert_to_numpy(bn(batch, training=True))
 print("trainable, training=True: same as inference:", np.allclose(training, inference))
-print("  moving mean, which starts at 0:", np.round(keras.ops.convert_to_numpy(bn.moving_mean), 4))
+moving_mean = np.round(keras.ops.convert_to_numpy(bn.moving_mean), 4)
+print("  moving mean after one training=True call (it started at 0):", moving_mean)
 
 bn.trainable = False
 stats = keras.ops.convert_to_numpy(bn.moving_mean).copy()
@@ -191,8 +200,8 @@ print("frozen, moving mean unchanged:", np.array_equal(stats, keras.ops.convert_
 #
 # ## Fine-tune, and check what moved
 #
-# Train one epoch and compare with a snapshot: the last layers before the head changed; the
-# layers kept frozen, and every BN layer's weights and statistics, did not.
+# Train one step, compiled as in your code, and compare with a snapshot: the last layers before
+# the head changed; the layers kept frozen, and every BN layer's weights and statistics, did not.
 
 # %%
 before = snapshot(model)
@@ -206,12 +215,12 @@ print("any BatchNormalization weight or statistic moved:", moved(before, bn_weig
 # ## `training=False` does not keep an unfrozen BN in inference mode
 #
 # keras.io's transfer-learning guide says more: call the backbone with `training=False`, and its
-# BN layers stay in inference mode even once you unfreeze them. On Keras 3 that does not hold
-# inside `fit`. Unfreeze one BN layer, compile, train:
+# BN layers stay in inference mode even once you unfreeze them. On Keras 3.15.1 (the version
+# this page ran on) that does not hold inside `fit`. Unfreeze one BN layer, compile, train:
 
 # %%
 backbone.get_layer("Conv_1_bn").trainable = True
-model.compile(optimizer=keras.optimizers.Adam(1e-5), loss="sparse_categorical_crossentropy")
+model.compile(optimizer=keras.optimizers.Adam(1e-5), loss="sparse_categorical_crossentropy", run_eagerly=True)
 before = snapshot(model)
 model.fit(x, y, batch_size=8, epochs=1, verbose=0)
 print("Conv_1_bn moving mean moved:", moved(before, [backbone.get_layer("Conv_1_bn").moving_mean]))
@@ -219,17 +228,23 @@ print("Conv_1_bn moving mean moved:", moved(before, [backbone.get_layer("Conv_1_
 # %% [markdown]
 # Its moving statistics changed, so it ran in training mode. `fit` calls your model with
 # `training=True`, and a Keras 3 functional model passes that value to every layer it calls,
-# replacing the `training=False` written when the graph was built (keras-team/keras#20285).
-# What keeps a BN layer in inference mode during fine-tuning is `trainable = False` on the layer
-# itself, as in the fix above.
+# replacing the `training=False` written when the graph was built.
+#
+# Upstream Keras treats this as a bug: keras-team/keras PR #23364 (merged upstream; Keras
+# 3.15.1 does not have it) makes an argument written when the functional graph is built win
+# again over the one `fit` passes down, as in Keras 2. On a release that includes it, the line
+# above may print `False`. `trainable = False` on the BN layer itself, as in the fix above, keeps
+# it in inference mode with or without that change.
 
 # %% [markdown]
 # ## In short
 #
 # - In your model a nested backbone is one layer: `model.layers[-20:]` reaches all of it.
 #   Take the top layers from `backbone.layers`.
-# - `backbone.trainable = True`, then `trainable = False` on `backbone.layers[:-N]`; compile again.
+# - `backbone.trainable = True`, then `trainable = False` on `backbone.layers[:-N]` and on every
+#   `BatchNormalization` layer; compile again.
 # - A frozen `BatchNormalization` runs in inference mode even under `training=True`: moving
 #   statistics used, never updated.
-# - keras.io's advice is to keep BN layers frozen when you unfreeze. Do: on Keras 3, calling the
-#   backbone with `training=False` does not keep an unfrozen BN in inference mode during `fit`.
+# - Keep BN layers frozen when you unfreeze: on Keras 3, 3.15.1 included, calling the backbone
+#   with `training=False` does not keep an unfrozen BN in inference mode during `fit`
+#   (keras-team/keras PR #23364 may change that in a later release).
