@@ -35,7 +35,8 @@
 # ## Setup
 #
 # `tf.keras` on TensorFlow 2.16 and later is this same Keras 3, so everything here applies to
-# code that still writes `from tensorflow import keras`.
+# code that still writes `from tensorflow import keras` (unless `TF_USE_LEGACY_KERAS` is set to
+# `1` or `true` and the `tf_keras` package is installed: then `tf.keras` is the old Keras 2).
 
 # %%
 import keras

@@ -28,13 +28,16 @@
 # `axis` counts the batch axis as 0. Channels-last maps `(batch, height, width, channels)`: 1 is
 # height, 2 width, 3 (or -1) channels. Channels-first maps `(batch, channels, height, width)`:
 # channels are axis 1 and `axis=-1` is the width. On a CPU, keep models channels-last: TensorFlow's
-# CPU convolution may refuse channels-first when the model runs.
+# CPU convolution refuses channels-first when the model runs with oneDNN off.
 
 # %% [markdown]
 # ## Setup
 
 # %%
 import os
+import subprocess
+import sys
+import tempfile
 
 import keras
 import numpy as np
@@ -178,11 +181,30 @@ except Exception as err:  # TensorFlow raises its own UnimplementedError
 # (NHWC) only. This cell is backend-specific. Run on JAX or PyTorch, the same cell prints
 # `predict: (2, 12, 16, 16)`: both run channels-first convolutions on the CPU (the backend
 # matrix records this page on all three). On TensorFlow, channels-first is meant for GPUs,
-# where cuDNN takes NCHW; this site runs on CPUs only, so it cannot show that here. Whether a
-# TensorFlow CPU run succeeds depends on a build and environment setting (oneDNN) that the
-# people running your model may not control.
+# where cuDNN takes NCHW; this site runs on CPUs only, so it cannot show that here.
 #
-# The portable fix: keep the model channels-last, and if your data is stored channels-first,
+# With TensorFlow's default, oneDNN on (Linux x86, Colab included), it runs; with oneDNN off it
+# fails as above. Save the same model and predict in a fresh Python process with
+# `TF_ENABLE_ONEDNN_OPTS=1` (on JAX or PyTorch this cell only says so):
+
+# %%
+saved = os.path.join(tempfile.mkdtemp(), "channels_first.keras")
+channels_first_model.save(saved)
+fresh_run = f"""
+import keras, numpy as np
+model = keras.saving.load_model({saved!r})
+print(model.predict(np.zeros((2, 3, 16, 16), dtype="float32"), verbose=0).shape)
+"""
+if keras.backend.backend() == "tensorflow":
+    env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1")
+    run = subprocess.run([sys.executable, "-c", fresh_run], env=env, capture_output=True, text=True)
+    print("oneDNN: on | predict:", run.stdout.strip() or f"failed, exit code {run.returncode}")
+else:
+    print("oneDNN applies to TensorFlow only; this backend ran the model above")
+
+# %% [markdown]
+# The same model, the same CPU, and the result depends on a setting that the people running
+# your model may not control. The portable fix: keep the model channels-last, and if your data is stored channels-first,
 # turn it once at the input with `Permute`:
 
 # %%
@@ -194,7 +216,8 @@ joined_last = layers.Concatenate(axis=-1, name="channels_join_last")([path_a_las
 channels_last_model = keras.Model(stored_cf, joined_last, name="channels_last")
 print("as_last:", as_last.shape)
 print("predict:", channels_last_model.predict(batch_cf, verbose=0).shape)
-#
+
+# %% [markdown]
 # ## An axis that follows the data format
 #
 # Code meant for either format can ask Keras which one is configured, the way Keras's own
@@ -221,4 +244,5 @@ print(keras.config.image_data_format(), "-> channel axis", channel_axis())
 # - In channels-first models the channel axis is 1, and `axis=-1` is the width: with equal
 #   channel counts it joins the wrong axis without any error.
 # - A channels-first model builds everywhere but does not run everywhere: TensorFlow's CPU
-#   `Conv2D` wants channels-last. On a CPU, `Permute` the data to channels-last at the input.
+#   `Conv2D` wants channels-last unless oneDNN is on. On a CPU, `Permute` the data to
+#   channels-last at the input.

@@ -159,15 +159,25 @@ for i in range(1, 5):
 # because it reads every channel joined so far.
 #
 # `Concatenate` has no parameters, but it is not free: its output is a new tensor holding a copy
-# of all its inputs. In a dense block every join copies everything so far, so per sample the
-# joins write far more values than the convolutions compute. This, not the weights, is why
-# DenseNets are memory-hungry:
+# of all its inputs. In a dense block every join copies everything so far, and each layer's
+# `BatchNormalization` and ReLU then write two more tensors as large as the join before them. So
+# per sample the joins, and the normalisations run on each joined tensor, write far more values
+# than the convolutions compute:
 
 # %%
-conv_values = [int(np.prod(dense.get_layer(f"dense_conv{i}").output.shape[1:])) for i in range(1, 5)]
-join_values = [int(np.prod(dense.get_layer(f"dense_concat{i}").output.shape[1:])) for i in range(1, 5)]
-print("values per sample, convolutions:", conv_values, "total", sum(conv_values))
-print("values per sample, joins:       ", join_values, "total", sum(join_values))
+def values(kind):
+    return [int(np.prod(dense.get_layer(f"dense_{kind}{i}").output.shape[1:])) for i in range(1, 5)]
+
+
+for kind in ("conv", "concat", "bn", "relu"):
+    print(f"values per sample, {kind:6}: {values(kind)} total {sum(values(kind))}")
+per_sample = sum(sum(values(kind)) for kind in ("conv", "concat", "bn", "relu"))
+print("values for a batch of 32:", 32 * per_sample, "| weights in the block:", dense.count_params())
+
+# %% [markdown]
+# The joins, and the normalisations run on each joined tensor, are why DenseNets are
+# memory-hungry, not the weights: those tensors exist once per sample in the batch, the weights
+# once.
 
 # %%
 keras.utils.plot_model(dense, to_file=f"{diagrams}/dense_block.png", show_shapes=True, show_layer_names=True, dpi=50)
@@ -226,7 +236,7 @@ for layer in resnet.layers:
 # - Inception: parallel branches at several kernel sizes, same spatial size, joined on channels;
 #   1x1 bottlenecks keep the large kernels cheap.
 # - U-Net: each decoder level joins its upsampled map with the encoder map of the same size;
-#   input sides must be multiples of 2<sup>levels</sup>.
+#   input sides must be multiples of 2<sup>levels</sup>, or crop/pad the skips.
 # - DenseNet: every layer's output is joined to all earlier ones, so channels grow by
 #   `growth_rate` per layer, and so does the next convolution's kernel.
 # - `Concatenate` has no parameters, but its output is a new tensor holding all its inputs:
