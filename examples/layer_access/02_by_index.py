@@ -83,8 +83,8 @@ branched = keras.Model(x, layers.Concatenate(name="merge")([short, long_2]))
 print([layer.name for layer in branched.layers])
 
 # %% [markdown]
-# An `Input` is placed the same way. A second input that joins late sits in the middle of the
-# list, after the layers of the longer path, so index 1 is not the second input:
+# An `Input` is placed the same way. A second input that joins late sits at its own depth, after
+# every layer farther from the output, so index 1 is not the second input:
 
 # %%
 first_in = keras.Input(shape=(4,), name="first_in")
@@ -94,6 +94,16 @@ joined = layers.Concatenate(name="merge")([path, late_in])
 two_inputs = keras.Model([first_in, late_in], layers.Dense(1, name="head")(joined))
 for index, layer in enumerate(two_inputs.layers):
     print(index, layer.name, type(layer).__name__)
+
+# %% [markdown]
+# `late_in` and `path_2` are at the same depth (both feed `merge`). Among layers at the same
+# depth, the order follows the list the join was given: list `late_in` first and it moves ahead
+# of `path_2`:
+
+# %%
+swapped_join = layers.Concatenate(name="merge")([late_in, path])
+swapped = keras.Model([first_in, late_in], layers.Dense(1, name="head")(swapped_join))
+print([layer.name for layer in swapped.layers])
 
 # %% [markdown]
 # `model.inputs` keeps the order you passed them in; only `model.layers` follows the graph:

@@ -22,8 +22,9 @@
 # ## Short answer
 #
 # `model.layers` lists the layers `__init__` assigned, in that order. Their weights exist only
-# once the model has run (`build(shape)` alone creates none, unless you write a `build` method).
-# Inner layers never have `.output`: return the values you need from `call`.
+# once the model has been called, on data or on a `keras.Input`, or once you write a `build`
+# method (`build(shape)` alone creates none). Layers called only inside `call` have no
+# `.output` (a functional sub-model's layers keep theirs): return the values you need from `call`.
 #
 # ```python
 # out = model(batch)
@@ -168,8 +169,28 @@ except AttributeError as err:
     print(f"AttributeError: {err}")
 
 # %% [markdown]
-# Ask `call` for them instead. The `return_branches` flag above returns each branch's values next
-# to the merged result, in the same forward pass:
+# A functional sub-model kept as an attribute is different: it was built on `keras.Input`s when
+# you created it, so its own layers keep their symbolic outputs, whatever `call` does with it:
+
+# %%
+class WithBackbone(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        features = keras.Input(shape=(5,), name="features")
+        self.backbone = keras.Model(features, layers.Dense(8, name="inner")(features), name="backbone")
+        self.head = layers.Dense(2, name="head")
+
+    def call(self, x):
+        return self.head(self.backbone(x))
+
+
+with_backbone = WithBackbone(name="with_backbone")
+print("output:", with_backbone(batch).shape)
+print("backbone's inner layer output:", tuple(with_backbone.backbone.get_layer("inner").output.shape))
+
+# %% [markdown]
+# For the layers `call` itself runs, ask `call` for their values instead. The `return_branches`
+# flag above returns each branch's values next to the merged result, in the same forward pass:
 
 # %%
 merged, branches = model(batch, return_branches=True)
@@ -184,5 +205,6 @@ print("merge is left then right:", np.allclose(keras.ops.convert_to_numpy(merged
 #   order `__init__` assigned them.
 # - `model.build(shape)` without a `build` method creates no weights (Keras warns); call the
 #   model on a batch or on a `keras.Input`, or write a `build` method.
-# - `layer.output` ("never been called") does not exist inside a subclassed model: its layers
-#   are never called on a `KerasTensor`. Return intermediate values from `call` instead.
+# - `layer.output` ("never been called") does not exist for layers called only inside `call`:
+#   they are never called on a `KerasTensor` (a functional sub-model's layers keep theirs).
+#   Return intermediate values from `call` instead.

@@ -29,6 +29,7 @@
 #
 # ```python
 # extended = keras.Model(sequential.inputs, layers.Dense(2, name="more")(sequential.outputs[0]))
+# hidden = sequential.get_layer("hidden")
 # hidden_of = keras.Model(sequential.inputs[0], hidden.output)
 # ```
 

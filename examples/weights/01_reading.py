@@ -31,8 +31,10 @@
 # ```
 #
 # `variable.path` (`branch_a/kernel`) is not unique in every model: two functional sub-models
-# that each hold a layer named `proj` give `proj/kernel` twice. Tell variables apart by the
-# path of layers you reached them through.
+# that each hold a layer named `proj` give `proj/kernel` twice. `variable.name` (`kernel`) is
+# worse. For a unique key, join the names of the models you walk through, then the variable's
+# path inside its layer (`mha/query/kernel`, not `mha/kernel`); `variables_by_layer_path` below
+# does it and raises if a key repeats.
 
 # %% [markdown]
 # ## Setup
@@ -134,19 +136,25 @@ stacked = keras.Model(joined_inputs, layers.Concatenate(name="merge")([seq_a(joi
 print([v.path for v in stacked.weights])
 
 # %% [markdown]
-# To tell variables apart in any model, name them by the layers you pass through to reach them:
-# walk `model.layers`, go into nested models, and join the names.
+# To tell variables apart, name them by the models you pass through to reach them: walk
+# `model.layers`, go into nested models, and join the names. Inside a layer, keep the variable's
+# path below the layer's own `path`, not just `variable.name`: a layer can hold sublayers of its
+# own. A key that still repeats raises an error rather than silently replacing a variable.
 
 # %%
 def variables_by_layer_path(model: keras.Model, prefix: str = "") -> dict:
-    """{layer path/variable name: variable}, nested models included."""
+    """{model names/layer name/variable path inside the layer: variable}, nested models included."""
     found = {}
     for layer in model.layers:
         path = f"{prefix}{layer.name}"
         if isinstance(layer, keras.Model):
-            found.update(variables_by_layer_path(layer, prefix=f"{path}/"))
+            items = variables_by_layer_path(layer, prefix=f"{path}/").items()
         else:
-            found.update({f"{path}/{v.name}": v for v in layer.weights})
+            items = ((f"{path}/{v.path.removeprefix(layer.path + '/')}", v) for v in layer.weights)
+        for key, variable in items:
+            if key in found:
+                raise ValueError(f"two variables under the key {key!r}")
+            found[key] = variable
     return found
 
 
@@ -155,6 +163,23 @@ print(list(by_layer_path))
 print("every variable once:", len(by_layer_path) == len(joined.weights))
 print("encoder_a/proj/kernel is encoder_a's kernel:",
       by_layer_path["encoder_a/proj/kernel"] is encoder_a.get_layer("proj").kernel)
+print(list(variables_by_layer_path(stacked)))
+
+# %% [markdown]
+# Why the part inside the layer matters: a `MultiHeadAttention` layer is one entry of
+# `model.layers` but holds four `Dense`-like sublayers, eight variables, all named `kernel` or
+# `bias`. Keyed by layer name and `variable.name`, they collapse to two keys, and six variables
+# vanish from the dict without an error:
+
+# %%
+tokens = keras.Input(shape=(3, 4), name="tokens")
+attention = keras.Model(tokens, layers.MultiHeadAttention(num_heads=1, key_dim=2, name="mha")(tokens, tokens))
+mha = attention.get_layer("mha")
+by_name = {f"{mha.name}/{v.name}": v for v in mha.weights}
+print(f"{len(mha.weights)} variables, {len(by_name)} keys by variable name: {list(by_name)}")
+by_layer_path = variables_by_layer_path(attention)
+print(list(by_layer_path))
+print("every variable once:", len(by_layer_path) == len(attention.weights))
 
 # %% [markdown]
 # ## Trainable and non-trainable weights
@@ -189,6 +214,7 @@ print("merge get_weights():", model.get_layer("merge").get_weights())
 # - `layer.weights` returns the variables; `layer.kernel` and `layer.bias` are the same objects.
 # - `variable.name` (`kernel`) repeats; `variable.path` (`branch_a/kernel`) is the name scope the
 #   variable was created in, and repeats when two functional sub-models hold layers of the same
-#   name. Name variables by the layer path you walk to them when you need a unique key.
+#   name. For a unique key, join the models' names you walk through with the variable's path
+#   inside its layer (`mha/query/kernel`), and raise if a key repeats.
 # - `trainable_weights` are learned by gradients; `non_trainable_weights` (batch-norm
 #   statistics) are updated otherwise. A `Concatenate` layer has neither.

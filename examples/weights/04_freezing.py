@@ -28,13 +28,18 @@
 # model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
 # ```
 #
-# Freezing after `compile` but before the first `fit` works too. Freezing a model that has
-# already trained takes effect only once you compile again.
+# Compile after the last change to `trainable`. Freezing between `compile` and the first `fit`
+# works too, as long as nothing built the optimizer in between: `fit` and `train_on_batch` do,
+# `evaluate` does on JAX and PyTorch, and a model loaded from a `.keras` file saved after
+# `compile` comes back with its optimizer built. After any of those, freeze, then compile again.
 
 # %% [markdown]
 # ## Setup
 
 # %%
+import os
+import tempfile
+
 import keras
 import numpy as np
 from keras import layers
@@ -105,9 +110,10 @@ print(moved(model, before))
 #
 # ## When the change takes effect
 #
-# Freezing between `compile` and the first `fit` still works: `compile` sets the optimizer and
-# the loss and drops any training step built before; the training step and the optimizer's
-# variables are made at the first `fit`, from the weights that are trainable then.
+# Freezing between `compile` and the first `fit` still works: `compile` sets a new optimizer and
+# the loss and drops any training step built before; the training step, and the optimizer's
+# variables, are made later from the weights that are trainable then (when, exactly, is the
+# last section).
 
 # %%
 model = build()
@@ -146,10 +152,50 @@ model.fit(x, y, batch_size=32, epochs=1, verbose=0)
 print("fit after compile, branch_a moved:", moved(model, before)["branch_a"])
 
 # %% [markdown]
+# ## What else builds the optimizer
+#
+# `fit` is not the only step after which freezing needs a new `compile`. The optimizer is built
+# for the weights trainable at that moment, and JAX's training step must be given exactly those
+# weights. Printed on TensorFlow: `train_on_batch` builds it; `evaluate` does not here, but it
+# does on JAX and PyTorch (Keras builds the optimizer during `evaluate` there, and TensorFlow
+# only under a distribution strategy), so do not count on it.
+
+# %%
+model = build()
+model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+print("after compile, optimizer built:", model.optimizer.built)
+model.predict(x, verbose=0)
+print("after predict, optimizer built:", model.optimizer.built)
+model.evaluate(x, y, verbose=0)
+print("after evaluate, optimizer built:", model.optimizer.built)
+model.train_on_batch(x[:32], y[:32])
+print("after train_on_batch, optimizer built:", model.optimizer.built)
+
+# %% [markdown]
+# A model saved after `compile` and loaded with `load_model` is compiled again on loading, and
+# its optimizer is built straight away, for the weights that were trainable when it was saved.
+# Freeze, then compile, before you fit it:
+
+# %%
+path = os.path.join(tempfile.mkdtemp(), "compiled.keras")
+model.save(path)
+loaded = keras.models.load_model(path)
+print("loaded, optimizer built:", loaded.optimizer.built)
+loaded.get_layer("branch_a").trainable = False
+loaded.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+print("compiled again, optimizer built:", loaded.optimizer.built)
+before = snapshot(loaded)
+loaded.fit(x, y, batch_size=32, epochs=1, verbose=0)
+print("loaded, frozen, compiled again, branch_a moved:", moved(loaded, before)["branch_a"])
+
+# %% [markdown]
 # ## In short
 #
 # - `model.get_layer("branch").trainable = False` moves that branch's weights to
 #   `non_trainable_weights`; the counts change at once.
-# - Freeze before `compile` or before the first `fit`; after a model has trained, compile again.
-#   Without that, TensorFlow keeps training the old list (PyTorch does not, JAX fails).
+# - Compile after the last change to `trainable`. Freezing between `compile` and the first `fit`
+#   works only if nothing built the optimizer in between: `fit`, `train_on_batch`, `evaluate` on
+#   JAX and PyTorch, or `load_model` of a model saved compiled.
+# - Freezing after the model has trained, without compiling again: TensorFlow keeps training
+#   the old list (PyTorch does not, JAX fails).
 # - Prove it: snapshot `get_weights()` before `fit` and compare after.
