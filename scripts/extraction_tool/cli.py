@@ -6,6 +6,7 @@ import argparse
 import os
 import signal
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from .graph import UsageError
@@ -174,9 +175,9 @@ def extract(args: argparse.Namespace) -> tuple[Outputs, dict[str, tuple] | None]
     columns = parse_inputs(args.inputs)
     keras = import_keras()
     scope, replicas = (
-        engine_local.strategy(args.logical_cpus) if args.engine == "local" else (None, 1)
+        engine_local.strategy(args.logical_cpus) if args.engine == "local" else (nullcontext(), 1)
     )
-    with scope if scope is not None else _null():
+    with scope:
         try:
             model = keras.models.load_model(args.model, safe_mode=not args.unsafe)
         except (ValueError, OSError, TypeError) as err:
@@ -204,7 +205,6 @@ def extract(args: argparse.Namespace) -> tuple[Outputs, dict[str, tuple] | None]
     else:
         results = engine_local.compute(extractor, columns, chunks, start, batch_size, replicas)
     kill_after = int(os.environ.get(KILL_AFTER_ENV, "0"))
-    done_before = outputs.progress["chunks"] - len(chunks)
     rows_before = sum(
         e - b for c, b, e in [(c, *outputs.rows_of(c)) for c in outputs.progress["done"]]
     )
@@ -221,19 +221,10 @@ def extract(args: argparse.Namespace) -> tuple[Outputs, dict[str, tuple] | None]
                 bar.update(outputs.rows_of(chunk)[1] - outputs.rows_of(chunk)[0])
                 if kill_after and count == kill_after:
                     os.kill(os.getpid(), signal.SIGKILL)
-        del done_before
         return outputs, outputs.finish()
     except BaseException:
         outputs.abandon()
         raise
-
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def main(argv: list[str] | None = None) -> int:
