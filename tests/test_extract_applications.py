@@ -16,12 +16,6 @@ from extraction_tool.cli import main
 pytestmark = pytest.mark.applications
 
 
-@pytest.fixture(autouse=True)
-def applications_lane_only(request: pytest.FixtureRequest) -> None:
-    if "applications" not in (request.config.getoption("-m") or ""):
-        pytest.skip("the applications lane: python -m pytest -m applications tests/test_extract_applications.py")
-
-
 def extract(tmp_path: Path, model, inputs: np.ndarray, *options: str) -> Path:
     model.save(tmp_path / "model.keras")
     np.save(tmp_path / "inputs.npy", inputs)

@@ -21,13 +21,6 @@ HAS_RAY = importlib.util.find_spec("ray") is not None
 needs_ray = pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed: pip install -r requirements-ray.txt")
 
 
-@pytest.fixture(autouse=True)
-def ray_lane_only(request: pytest.FixtureRequest) -> None:
-    """Run only when the Ray lane is asked for, so the main suite does not start Ray clusters."""
-    if request.node.get_closest_marker("ray") and "ray" not in (request.config.getoption("-m") or ""):
-        pytest.skip("the Ray lane: python -m pytest -m ray tests/test_extract_ray.py")
-
-
 def run(*args, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(PROGRAM), *map(str, args), "--no-progress"],
