@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 BENCHMARK = ROOT / "benchmarks" / "extraction.py"
@@ -22,6 +23,7 @@ def check_results(results: dict) -> None:
     assert all(mb > 0 for mb in results["peak_rss_mb"].values())
 
 
+@pytest.mark.benchmark  # a minute and a half on 2 cores: it runs in the extraction lane of .ci/run
 def test_quick_run_prints_json_on_its_last_line() -> None:
     result = subprocess.run(
         [sys.executable, str(BENCHMARK), "--quick", "--json"], capture_output=True, text=True, timeout=600

@@ -1,23 +1,43 @@
-"""The command-line extractor: correct values, shards, MirroredStrategy, and clear refusals."""
+"""The command-line extractor: correct values, shards, MirroredStrategy, and clear refusals.
+
+Most cases call the command's `main()` in this process (the same code path without a new
+interpreter and TensorFlow start-up each time); MirroredStrategy needs a process of its own,
+because logical CPUs must be set up before TensorFlow starts.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pytest
 from conftest import ROOT
+from extraction_tool.cli import main
 
 PROGRAM = ROOT / "scripts" / "extract_layers.py"
 LAYERS = ["stem", "block/branch_3", "head"]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(PROGRAM), *args, "--no-progress"], capture_output=True, text=True, timeout=300
-    )
+class Result(NamedTuple):
+    returncode: int
+    stderr: str
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    """Run the command in this process, as its users would type it; returns its exit status and stderr."""
+
+    def run_main(*args: str) -> Result:
+        try:
+            code = main([*args, "--no-progress"])
+        except SystemExit as exit:  # argparse's own refusals
+            code = exit.code
+        return Result(code, capsys.readouterr().err)
+
+    return run_main
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +64,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"model": str(folder / "model.keras"), "inputs": str(folder / "inputs.npy"), "expected": expected}
 
 
-def test_single_process_writes_each_layer(saved: dict, tmp_path: Path) -> None:
+def test_single_process_writes_each_layer(saved: dict, tmp_path: Path, run) -> None:
     result = run(saved["model"], saved["inputs"], "--layers", *LAYERS, "--out", str(tmp_path), "--batch-size", "5")
     assert result.returncode == 0, result.stderr[-2000:]
     for name, expected in saved["expected"].items():
@@ -52,7 +72,7 @@ def test_single_process_writes_each_layer(saved: dict, tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.partial"))
 
 
-def test_two_shards_together_equal_one_process(saved: dict, tmp_path: Path) -> None:
+def test_two_shards_together_equal_one_process(saved: dict, tmp_path: Path, run) -> None:
     single, sharded = tmp_path / "single", tmp_path / "sharded"
     assert run(saved["model"], saved["inputs"], "--layers", *LAYERS, "--out", str(single)).returncode == 0
     for index in ("0", "1"):
@@ -68,17 +88,18 @@ def test_two_shards_together_equal_one_process(saved: dict, tmp_path: Path) -> N
 
 
 def test_mirrored_strategy_on_two_logical_cpus(saved: dict, tmp_path: Path) -> None:
-    result = run(
-        saved["model"], saved["inputs"], "--layers", *LAYERS, "--out", str(tmp_path),
-        "--logical-cpus", "2", "--batch-size", "5",
-    )
+    command = [
+        sys.executable, str(PROGRAM), saved["model"], saved["inputs"], "--layers", *LAYERS,
+        "--out", str(tmp_path), "--logical-cpus", "2", "--batch-size", "5", "--no-progress",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "MirroredStrategy with 2 replicas" in result.stderr
     for name, expected in saved["expected"].items():
         np.testing.assert_allclose(np.load(tmp_path / f"{name}.npy"), expected, atol=1e-5)
 
 
-def test_unknown_layer_suggests_the_closest_names(saved: dict, tmp_path: Path) -> None:
+def test_unknown_layer_suggests_the_closest_names(saved: dict, tmp_path: Path, run) -> None:
     result = run(saved["model"], saved["inputs"], "--layers", "stem", "block/branch3", "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "no layer 'block/branch3' in the model; closest: block/branch_3" in result.stderr
@@ -86,7 +107,7 @@ def test_unknown_layer_suggests_the_closest_names(saved: dict, tmp_path: Path) -
     assert not (tmp_path / "out").exists()
 
 
-def test_input_shape_that_does_not_fit(saved: dict, tmp_path: Path) -> None:
+def test_input_shape_that_does_not_fit(saved: dict, tmp_path: Path, run) -> None:
     wrong = tmp_path / "wrong.npy"
     np.save(wrong, np.zeros((4, 9, 8, 3), dtype="float32"))
     result = run(saved["model"], str(wrong), "--layers", "stem", "--out", str(tmp_path / "out"))
@@ -95,7 +116,7 @@ def test_input_shape_that_does_not_fit(saved: dict, tmp_path: Path) -> None:
     assert "expects samples of shape (8, 8, 3)" in result.stderr
 
 
-def test_existing_output_is_kept_unless_overwrite(saved: dict, tmp_path: Path) -> None:
+def test_existing_output_is_kept_unless_overwrite(saved: dict, tmp_path: Path, run) -> None:
     precious = tmp_path / "stem.npy"
     np.save(precious, np.arange(3))
     result = run(saved["model"], saved["inputs"], "--layers", "stem", "--out", str(tmp_path))
@@ -114,11 +135,11 @@ def test_existing_output_is_kept_unless_overwrite(saved: dict, tmp_path: Path) -
         (["--batch-size", "0"], "--batch-size must be at least 1"),
     ],
 )
-def test_bad_arguments(saved: dict, tmp_path: Path, args: list[str], message: str) -> None:
+def test_bad_arguments(saved: dict, tmp_path: Path, run, args: list[str], message: str) -> None:
     result = run(saved["model"], saved["inputs"], "--layers", "stem", "--out", str(tmp_path), *args)
     assert result.returncode == 2 and message in result.stderr
 
 
-def test_missing_model_file(saved: dict, tmp_path: Path) -> None:
+def test_missing_model_file(saved: dict, tmp_path: Path, run) -> None:
     result = run(str(tmp_path / "none.keras"), saved["inputs"], "--layers", "stem", "--out", str(tmp_path))
     assert result.returncode == 2 and "model file not found" in result.stderr
