@@ -181,11 +181,13 @@ except TypeError as err:
     print_error(err)
     runs_again = False
 print("16 x 16 runs again after the failure:", runs_again)
-#
+
+# %% [markdown]
 # ## 4. Guard in the model: match one branch to the other at run time
 #
 # `keras.ops.shape(reference)` gives the reference's size as the model runs, whatever it is.
-# Crop the larger branch to it, and the two always meet. The crop keeps the top-left part and
+# Crop the larger branch to it. Here the larger branch is always the skip: `MaxPooling2D`'s
+# default `padding="valid"` rounds down (15 -> 7 -> 14). The crop keeps the top-left part and
 # loses the last row and column of an odd-sized skip:
 
 # %%
@@ -202,6 +204,26 @@ cropped_skip = CropToMatch(name="crop_skip")(skip, up)
 cropped = keras.Model(image, layers.Concatenate(name="join_cropped")([up, cropped_skip]), name="cropped")
 for side in (16, 15, 17, 9):
     print(f"{side} x {side} ->", tuple(cropped(images(side, side)).shape))
+
+# %% [markdown]
+# With `padding="same"` the pooling rounds up instead, and the upsampled branch is the larger one
+# (15 -> 8 -> 16). When you cannot tell which branch is larger, crop each branch to the other:
+# a slice past the end stops at the end, so `CropToMatch` never grows a branch, and both come
+# out at the smaller size:
+
+# %%
+same_image = keras.Input(shape=(None, None, 3), name="same_image")
+same_skip = layers.Conv2D(4, 3, padding="same", name="same_skip_conv")(same_image)
+same_down = layers.MaxPooling2D(2, padding="same", name="same_down")(same_skip)
+same_up = layers.UpSampling2D(2, name="same_up")(same_down)
+both_cropped = layers.Concatenate(name="join_both")(
+    [CropToMatch(name="crop_up")(same_up, same_skip), CropToMatch(name="crop_same_skip")(same_skip, same_up)]
+)
+same_paths = keras.Model(same_image, [same_skip, same_up, both_cropped], name="same_paths")
+for side in (16, 15):
+    skip_out, up_out, joined_out = same_paths(images(side, side))
+    print(f"padding='same', {side} x {side}: skip {tuple(skip_out.shape)} | up {tuple(up_out.shape)}"
+          f" | joined {tuple(joined_out.shape)}")
 
 # %% [markdown]
 # When the output must keep the input's full size, pad the smaller branch with zeros instead:
@@ -227,7 +249,8 @@ for side in (16, 15, 17, 9):
 
 # %% [markdown]
 # The loops call the models directly (`model(batch)`) rather than through `predict`: on
-# TensorFlow each new size makes `predict` compile again, and it warns when that happens often.
+# TensorFlow `predict` compiles again for the second size it sees (then once for any size), and a
+# direct call is the quick way to try a few sizes.
 # Neither layer has weights, and both run on TensorFlow, JAX and PyTorch (the
 # [compatibility matrix](../../backends.md) records this page on each). Use them where the sizes
 # can only differ by the rounding of a pooling; a branch that comes out at half the size needs
@@ -264,8 +287,9 @@ except ValueError as err:
 #
 # - With `None` height and width, `Concatenate` builds: only known sizes and ranks are checked.
 #   A `None` size is taken as compatible with any number.
-# - The mismatch then fails at `predict` or `fit`: "Exception encountered when calling
-#   Concatenate.call()", followed by the backend's own message (TensorFlow, JAX and PyTorch
-#   word it differently; all three give both shapes).
+# - The mismatch then fails at `predict` or `fit` with the backend's concatenation error: on
+#   TensorFlow usually `InvalidArgumentError: Graph execution error ... ConcatOp`; on a model's
+#   first run, and on JAX or PyTorch, after "Exception encountered when calling
+#   Concatenate.call()". All of them give both shapes.
 # - Guard inside the model: crop or pad one branch to the other's `keras.ops.shape(...)`.
 # - Or guard at the door: check the sizes before `predict`, or declare them in `keras.Input`.
