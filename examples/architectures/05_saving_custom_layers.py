@@ -15,23 +15,29 @@
 # # Saving a multi-input model with a custom merge layer
 #
 # After this page you can save a model that merges its inputs with a layer of your own, fix the
-# "Could not locate class" error when you load it, and know when the layer needs `get_config`.
+# "Could not locate class" error when you load it, and know when the layer needs `get_config`
+# and what it must return.
 
 # %% [markdown]
 # ## Short answer
 #
 # Register the class before you save, and define or import it before you load. Give it a
-# `get_config` when a constructor argument is not a plain Python value (a NumPy array, a layer):
+# `get_config` when a constructor argument is not a plain Python value (a NumPy array, a layer),
+# and return every constructor argument from it:
 #
 # ```python
 # @keras.saving.register_keras_serializable()
 # class ScaledTileConcat(TileConcat):
+#     def __init__(self, scale, **kwargs):
+#         super().__init__(scale=np.asarray(scale, dtype="float32"), **kwargs)
+#
 #     def get_config(self):
 #         return {**super().get_config(), "scale": self.scale.tolist()}
 # ```
 #
-# For a file saved from an unregistered class:
-# `keras.models.load_model(path, custom_objects={"TileConcat": TileConcat})`.
+# Where the class is defined but not registered, pass `custom_objects=` keyed by the name stored
+# in the file: `{"TileConcat": TileConcat}` for a file saved from the unregistered class,
+# `{"Custom>TileConcat": TileConcat}` for one saved from the registered class.
 
 # %% [markdown]
 # ## Setup
@@ -112,8 +118,8 @@ except TypeError as err:
 #
 # ## Fix 1: `custom_objects=`
 #
-# Tell `load_model` which class the name means. This works for any file, including one saved
-# before the class was registered:
+# Tell `load_model` which class the name means. The key is the name stored in the file: here
+# `TileConcat`, because the class was not registered when the model was saved.
 
 # %%
 loaded = keras.models.load_model(path, custom_objects={"TileConcat": TileConcat})
@@ -147,12 +153,28 @@ print("new file, same predictions:", np.allclose(predict(loaded), expected))
 
 # %% [markdown]
 # The registry belongs to the running Python process: a script that loads the file must run the
-# class definition (import it) first.
-#
+# class definition, decorator included (import it), first. A script that defines the class
+# without the decorator is in the state below, made here by removing the registration. The file
+# names `Custom>TileConcat`, so that is the key `custom_objects` needs; plain `TileConcat` fails:
+
+# %%
+del keras.saving.get_custom_objects()["Custom>TileConcat"]  # as in a process without the decorator
+for key in ("TileConcat", "Custom>TileConcat"):
+    try:
+        keras.models.load_model(path, custom_objects={key: TileConcat})
+        print(f"custom_objects key {key!r} loads:", True)
+    except TypeError as err:
+        reason = str(err).split("Exception encountered: ")[-1].split(".")[0]
+        print(f"custom_objects key {key!r} fails: {reason}")
+keras.saving.register_keras_serializable()(TileConcat)  # registered again for the rest of the page
+
+# %% [markdown]
+
 # ## When `get_config` is needed
 #
-# `TileConcat` has no `get_config`, yet its `scale` came back: Keras 3 records the constructor
-# arguments when they are plain values (numbers, strings, lists, dicts).
+# `TileConcat` has no `get_config`, yet its `scale` came back: while a class does not override
+# `get_config`, Keras 3 records the constructor arguments when they are plain values (numbers,
+# strings, lists, dicts).
 
 # %%
 print(loaded.get_layer("tile_concat").get_config()["scale"])
@@ -200,12 +222,81 @@ before = predict(scaled)
 print("same predictions:", np.allclose(predict(reloaded), before))
 
 # %% [markdown]
+# Once a class overrides `get_config`, Keras stops recording its arguments: `super().get_config()`
+# returns only `name`, `trainable` and `dtype`, so your `get_config` must return every argument.
+# A subclass that adds a `gain` argument and keeps the inherited `get_config` loses it silently;
+# `from_config` is what `load_model` calls with the stored configuration:
+
+# %%
+class GainTileConcat(ScaledTileConcat):
+    """Adds a gain argument, but keeps ScaledTileConcat's get_config, which does not return it."""
+
+    def __init__(self, scale, gain=1.0, **kwargs):
+        super().__init__(scale, **kwargs)
+        self.gain = gain
+
+
+config = GainTileConcat(per_feature, gain=3.0, name="tile_concat").get_config()
+print(sorted(config))
+print("gain after loading:", GainTileConcat.from_config(config).gain)
+
+# %% [markdown]
+# A layer passed as an argument needs more. `get_config` returns
+# `keras.saving.serialize_keras_object(layer)`, a dictionary; without a `from_config` that turns
+# it back into a layer, the model saves but does not load:
+
+# %%
+@keras.saving.register_keras_serializable()
+class ProjectedTileConcat(TileConcat):
+    """TileConcat that first passes the vector through a layer given as an argument."""
+
+    def __init__(self, projection, **kwargs):
+        super().__init__(**kwargs)
+        self.projection = projection
+
+    def call(self, feature_map, vector):
+        return super().call(feature_map, self.projection(vector))
+
+    def get_config(self):
+        return {**super().get_config(), "projection": keras.saving.serialize_keras_object(self.projection)}
+
+
+projected_path = folder / "projected.keras"
+build(ProjectedTileConcat(layers.Dense(2, name="projection"), name="tile_concat")).save(projected_path)
+try:
+    keras.models.load_model(projected_path)
+except TypeError as err:
+    print("TypeError:", str(err).split(" Please")[0])
+
+# %% [markdown]
+# The fix is a `from_config` classmethod that calls `keras.saving.deserialize_keras_object` on
+# that entry before the constructor:
+
+# %%
+@keras.saving.register_keras_serializable()
+class LoadableProjectedTileConcat(ProjectedTileConcat):
+    """ProjectedTileConcat with the from_config that rebuilds its projection layer."""
+
+    @classmethod
+    def from_config(cls, config):
+        config["projection"] = keras.saving.deserialize_keras_object(config["projection"])
+        return cls(**config)
+
+
+projected = build(LoadableProjectedTileConcat(layers.Dense(2, name="projection"), name="tile_concat"))
+projected.save(projected_path)
+reloaded = keras.models.load_model(projected_path)
+print(type(reloaded.get_layer("tile_concat").projection).__name__)
+print("same predictions:", np.allclose(predict(reloaded), predict(projected)))
+
+# %% [markdown]
 # ## In short
 #
-# - "Could not locate class" means the loading process does not know your layer's name: pass
-#   `custom_objects={"Name": Name}`, or register the class and save again.
-# - `@keras.saving.register_keras_serializable()` stores the layer as `Custom>Name`; a file
-#   saved before registering keeps the old name.
+# - "Could not locate class" means the loading process does not know your layer's name: register
+#   the class (and save again), or pass `custom_objects=` keyed by the name in the file.
+# - `@keras.saving.register_keras_serializable()` stores the layer as `Custom>Name`, and that is
+#   the `custom_objects` key for such a file; a file saved before registering keeps plain `Name`.
 # - Plain constructor arguments are saved without `get_config`; arrays, layers and other objects
-#   need one, or saving fails.
+#   need one, or saving fails. Once you write `get_config`, it must return every argument; a
+#   layer argument also needs `from_config`.
 # - Check the round trip: `np.allclose` on the predictions of the model and the loaded one.
