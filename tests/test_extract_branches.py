@@ -198,7 +198,7 @@ def test_resume_with_other_arguments_is_refused(two_inputs: dict, tmp_path: Path
     killed = run_program(*args, "--layers", "head", env=noisy_env() | {KILL_AFTER_ENV: "1"})
     assert killed.returncode == -9
     code, _, err = extract(capsys, *args, "--layers", "pool", "--resume")
-    assert code == 2 and "cannot resume" in err and "outputs" in err
+    assert code == 2 and "another run's interrupted outputs are in" in err and "different --out" in err
     assert (tmp_path / "head.npy.partial").exists()  # the interrupted run's work is kept
     code, _, err = extract(capsys, *args, "--layers", "head", "--resume")
     assert code == 0, err
@@ -237,3 +237,113 @@ def test_help_documents_every_option() -> None:
     options = [a for a in parser_actions if a.option_strings and a.dest != "help"]
     assert {o.dest for o in options} >= {"layers", "merge_inputs", "resume", "overwrite", "engine", "ray_address"}
     assert all(o.help and len(o.help) > 10 for o in options), [o.dest for o in options if not o.help]
+
+
+def interrupt_after(monkeypatch: pytest.MonkeyPatch, chunks: int) -> None:
+    """The next run stops (as on Ctrl-C) once `chunks` chunks are on disk; in this process, fast."""
+    from extraction_tool.io import Outputs
+
+    original, written = Outputs.write, []
+
+    def write(self, chunk, values):
+        original(self, chunk, values)
+        written.append(chunk)
+        if len(written) == chunks:
+            monkeypatch.setattr(Outputs, "write", original)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Outputs, "write", write)
+
+
+def one_line_refusal(code: int, err: str) -> None:
+    assert code == 2 and err.count("\n") == 1 and err.startswith("extract_layers: error: "), err
+
+
+def test_resume_of_a_complete_folder_checks_inputs_and_model(two_inputs: dict, tmp_path: Path, capsys) -> None:
+    folder, out = two_inputs["folder"], tmp_path / "out"
+    other = tmp_path / "other_image.npy"  # same shape, other values
+    np.save(other, np.load(folder / "image.npy")[::-1].copy())
+    other_model = tmp_path / "other_model.keras"
+    other_model.write_bytes(two_inputs["model"].read_bytes())
+    meta = f"meta={folder / 'meta.npy'}"
+    assert extract(capsys, two_inputs["model"], *pairs(two_inputs), "--layers", "head", "--out", out)[0] == 0
+    before = (out / "head.npy").stat().st_mtime_ns
+    cases = [
+        ([two_inputs["model"], f"image={other}", meta], "were made from other inputs (head.npy)"),
+        ([other_model, *pairs(two_inputs)], "were made from another model (head.npy)"),
+    ]
+    for given, message in cases:
+        code, _, err = extract(capsys, *given, "--layers", "head", "--out", out, "--resume")
+        one_line_refusal(code, err)
+        assert f"outputs in {out} {message}: pass --overwrite to replace them" in err
+        assert (out / "head.npy").stat().st_mtime_ns == before
+    code, _, err = extract(capsys, two_inputs["model"], *pairs(two_inputs), "--layers", "head", "--out", out,
+                           "--resume")
+    assert code == 0 and "nothing to do" in err
+    # Another run with other layers in the same folder: head.npy's origin is still known afterwards.
+    assert extract(capsys, two_inputs["model"], *pairs(two_inputs), "--layers", "pool", "--out", out)[0] == 0
+    code, _, err = extract(capsys, two_inputs["model"], f"image={other}", meta, "--layers", "head", "pool",
+                           "--out", out, "--resume")
+    one_line_refusal(code, err)
+    assert "were made from other inputs (head.npy, pool.npy)" in err
+    code, _, err = extract(capsys, two_inputs["model"], *pairs(two_inputs), "--layers", "head", "pool",
+                           "--out", out, "--resume")
+    assert code == 0 and "nothing to do" in err
+    # --overwrite replaces them, from the new inputs.
+    code, _, err = extract(capsys, two_inputs["model"], f"image={other}", meta, "--layers", "head", "--out", out,
+                           "--overwrite")
+    assert code == 0, err
+    assert not np.allclose(np.load(out / "head.npy"), two_inputs["expected"]["head"], atol=1e-3)
+
+
+def test_another_runs_interrupted_outputs_are_never_dropped(
+    two_inputs: dict, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = [two_inputs["model"], *pairs(two_inputs), "--batch-size", "1", "--out", tmp_path]
+    interrupt_after(monkeypatch, 1)
+    code, _, err = extract(capsys, *args, "--layers", "head")
+    assert code == 130 and "--resume" in err
+    progress_file = tmp_path / ".extract_layers.progress.json"
+    record = progress_file.read_text()
+    for flag in ([], ["--resume"], ["--overwrite"]):
+        code, _, err = extract(capsys, *args, "--layers", "pool", *flag)
+        one_line_refusal(code, err)
+        assert (f"another run's interrupted outputs are in {tmp_path} (head; 1 of 3 chunks done): "
+                "resume it (same arguments and --resume) or use a different --out") in err
+        assert progress_file.read_text() == record and (tmp_path / "head.npy.partial").exists()
+        assert not (tmp_path / "pool.npy.partial").exists()
+    # The same outputs from other inputs: says what differs, in words.
+    other = tmp_path / "other_image.npy"
+    np.save(other, np.load(two_inputs["folder"] / "image.npy"))
+    code, _, err = extract(capsys, two_inputs["model"], f"image={other}", pairs(two_inputs)[1], "--batch-size", "1",
+                           "--out", tmp_path, "--layers", "head", "--resume")
+    one_line_refusal(code, err)
+    assert f"cannot resume: the interrupted run in {tmp_path} was made from other inputs (run it" in err
+    code, _, err = extract(capsys, *args, "--layers", "head", "--resume")
+    assert code == 0, err
+    runs = [run["computed"] for run in json.loads(progress_file.read_text())["runs"]]
+    assert runs == [[0], [1, 2]]  # nothing recomputed
+    np.testing.assert_allclose(np.load(tmp_path / "head.npy"), two_inputs["expected"]["head"], atol=1e-5)
+
+
+def test_progress_history_belongs_to_the_current_outputs(
+    two_inputs: dict, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = [two_inputs["model"], *pairs(two_inputs), "--batch-size", "1", "--out", tmp_path]
+    assert extract(capsys, *args, "--layers", "head")[0] == 0
+    progress_file = tmp_path / ".extract_layers.progress.json"
+    finished = progress_file.read_text()
+    from extraction_tool.io import Outputs
+
+    def stop(self, chunk, values):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Outputs, "write", stop)  # stopped before its first chunk: the record stays
+    assert extract(capsys, *args, "--layers", "pool")[0] == 130
+    monkeypatch.undo()
+    assert progress_file.read_text() == finished and not list(tmp_path.glob("*.partial"))
+    assert extract(capsys, *args, "--layers", "pool")[0] == 0
+    record = json.loads((tmp_path / ".extract_layers.progress.json").read_text())
+    assert record["signature"]["outputs"] == ["pool"] and record["complete"]
+    assert [run["computed"] for run in record["runs"]] == [[0, 1, 2]]  # pool's run only
+    assert sorted(record["made"]) == ["head", "pool"]

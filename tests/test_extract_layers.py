@@ -140,6 +140,56 @@ def test_bad_arguments(saved: dict, tmp_path: Path, run, args: list[str], messag
     assert result.returncode == 2 and message in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--out", "o"], "give --layers, --merge-inputs, or both"),
+        (["--layers", "stem", "--out", "o", "--num-shards", "2", "--shard-index", "2"],
+         "--shard-index must be in 0..1 for --num-shards 2"),
+        (["--layers", "stem"], "the following arguments are required: --out"),
+        (["--layers", "stem", "--out", "o", "--batch-size", "x"], "argument --batch-size: invalid int value: 'x'"),
+    ],
+    ids=["no-layers", "shard-index", "no-out", "not-int"],
+)
+def test_argument_errors_are_one_line_naming_the_option(saved: dict, run, args: list[str], message: str) -> None:
+    result = run(saved["model"], saved["inputs"], *args)
+    assert result.returncode == 2
+    assert result.stderr == f"extract_layers.py: error: {message} (see --help)\n", result.stderr
+
+
+def test_help_names_shard_files_as_they_are_written(run, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "head.shard-00001-of-00004.npy" in capsys.readouterr().out
+
+
+def test_input_paths_are_absolute_for_workers_elsewhere(saved: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extraction_tool.io import parse_inputs
+
+    folder = Path(saved["inputs"]).parent
+    monkeypatch.chdir(folder)
+    for specs in (["inputs.npy"], ["image=inputs.npy"]):
+        (column,) = parse_inputs(specs)
+        assert column.path.is_absolute() and column.path == folder.resolve() / "inputs.npy"
+
+
+def test_ray_pool_counts_the_cluster_cpus_not_the_free_ones() -> None:
+    from extraction_tool.engine_ray import pool_size
+
+    class Busy:  # a cluster of 8 CPUs, all taken right now
+        @staticmethod
+        def cluster_resources():
+            return {"CPU": 8.0}
+
+        @staticmethod
+        def available_resources():
+            return {"CPU": 0.0}
+
+    assert pool_size(Busy) == 7
+    Busy.cluster_resources = staticmethod(lambda: {"CPU": 1.0})
+    assert pool_size(Busy) == 1
+
+
 def test_missing_model_file(saved: dict, tmp_path: Path, run) -> None:
     result = run(str(tmp_path / "none.keras"), saved["inputs"], "--layers", "stem", "--out", str(tmp_path))
     assert result.returncode == 2 and "model file not found" in result.stderr

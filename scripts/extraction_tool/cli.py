@@ -41,8 +41,10 @@ Backend: KERAS_BACKEND (tensorflow, jax or torch; tensorflow when unset). Exit s
 EPILOG = """\
 Splitting the work:
   --num-shards N --shard-index I    the I-th of N contiguous slices, in files named
-                                    <name>.shard-I-of-N.npy; concatenated in index order they
-                                    are the single-process result (one process per machine/GPU)
+                                    <name>.shard-IIIII-of-NNNNN.npy, zero-padded to five digits
+                                    (--num-shards 4 --shard-index 1: head.shard-00001-of-00004.npy);
+                                    concatenated in index order they are the single-process
+                                    result (one process per machine/GPU)
   TensorFlow, several GPUs          tf.distribute.MirroredStrategy, automatically
   --engine ray                      a Ray Data pipeline: this machine, or --ray-address
                                     (pip install -r requirements-ray.txt)
@@ -50,8 +52,16 @@ See docs/scaling_extraction.md.
 """
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a refusal is one line naming the option (not the whole usage), exit 2."""
+
+    def error(self, message: str):
+        print(f"{self.prog}: error: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="extract_layers.py",
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -91,13 +101,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     mode.add_argument(
         "--overwrite",
         action="store_true",
-        help="start from zero and replace existing outputs (they stay intact until the new ones are complete)",
+        help="start from zero and replace existing outputs (they stay intact until the new ones are "
+        "complete); another run's interrupted outputs (other layers) are refused, not dropped",
     )
     mode.add_argument(
         "--resume",
         action="store_true",
         help="continue the interrupted run recorded in --out (same arguments); chunks already on disk "
-        "are not recomputed; outputs already complete are left as they are",
+        "are not recomputed; complete outputs made from the same model and inputs are left as they are "
+        "(made from others: refused)",
     )
     parser.add_argument(
         "--num-shards",

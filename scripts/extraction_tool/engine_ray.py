@@ -64,8 +64,9 @@ class ChunkExtractor:
 
 
 def pool_size(ray) -> int:
-    """Actors for the extraction: the cluster's CPUs less one for Ray Data's own tasks."""
-    cpus = ray.available_resources().get("CPU", 1)
+    """Actors for the extraction: the cluster's CPUs (all of them, not only those free now) less
+    one for Ray Data's own tasks, at least one."""
+    cpus = ray.cluster_resources().get("CPU", 1)
     return max(1, int(cpus) - 1)
 
 

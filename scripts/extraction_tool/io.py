@@ -5,9 +5,10 @@ whose keys are the model's input names. Rows are read through a memory map of on
 time (an uncompressed `.npz` member is mapped in place; a compressed one is read whole).
 
 Outputs: one `.npy` per requested tensor, written under `<name>.npy.partial` and renamed only once
-every row is in. A hidden sidecar `.extract_layers[.shard-I-of-N].progress.json` records which chunks are on disk,
-so `--resume` continues an interrupted run without recomputing them, and which run computed
-which chunk, so that can be checked; it stays after the run as that record.
+every row is in. A hidden sidecar `.extract_layers[.shard-IIIII-of-NNNNN].progress.json` records
+which chunks are on disk, so `--resume` continues an interrupted run without recomputing them,
+and which run computed which chunk, so that can be checked; it stays after the run as that
+record, with what each complete output in the folder was made from (model, inputs, shard).
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ def parse_inputs(specs: list[str]) -> list[Column]:
         path = Path(specs[0])
         if not path.is_file():
             raise UsageError(f"inputs file not found: {path}")
+        path = path.resolve()  # the Ray engine's actors may run in another working directory
         return npz_columns(path) if path.suffix == ".npz" else [npy_column("", path)]
     columns, seen = [], set()
     for spec in specs:
@@ -104,7 +106,7 @@ def parse_inputs(specs: list[str]) -> list[Column]:
         path = Path(file)
         if not path.is_file():
             raise UsageError(f"inputs file not found for {name!r}: {path}")
-        columns.append(npy_column(name, path))
+        columns.append(npy_column(name, path.resolve()))
     return columns
 
 
@@ -199,17 +201,52 @@ class Outputs:
     def prepare(
         self, signature: dict, total: int, chunk_rows: int, resume: bool, overwrite: bool
     ) -> bool:
-        """Decide from what is on disk; returns False when there is nothing left to do."""
+        """Decide from what is on disk; returns False when there is nothing left to do.
+
+        Every refusal is a UsageError (one line, exit 2) raised before anything is written: no
+        complete output and no other run's interrupted work is ever kept or dropped silently.
+        """
         complete = [str(p) for p in self.final.values() if p.exists()]
         recorded = (
             json.loads(self.progress_file.read_text()) if self.progress_file.exists() else None
         )
-        history = recorded["runs"] if recorded and recorded.get("complete") else []
-        if recorded and recorded.get("complete"):  # a finished run's record: history only
+        self.previous = None  # a finished run's record, put back if this run fails before any chunk
+        made: dict = {}
+        history: list = []
+        if recorded and recorded.get("complete"):
+            self.previous = recorded
+            made = recorded_made(recorded)
+            if same_run(recorded["signature"], signature) and recorded["total"] == total:
+                history = recorded["runs"]  # the history of these outputs goes on
             recorded = None
+        source = {k: v for k, v in signature.items() if k != "outputs"} | {"total": total}
+        if recorded is not None:
+            other = [s for s in recorded["signature"]["outputs"] if s not in self.stems]
+            if other:  # another run's interrupted outputs: never resumed as ours, never dropped
+                raise UsageError(
+                    f"another run's interrupted outputs are in {self.folder} "
+                    f"({', '.join(recorded['signature']['outputs'])}; {len(recorded['done'])} of "
+                    f"{recorded['chunks']} chunks done): resume it (same arguments and --resume) "
+                    "or use a different --out"
+                )
         if overwrite:
             recorded = None
         elif resume:
+            if recorded is None and complete:
+                stale = [
+                    s for s in self.stems if self.final[s].exists() and made.get(s) != source
+                ]
+                if stale:
+                    what = (
+                        differences([made[s] for s in stale], source)
+                        if all(s in made for s in stale)
+                        else "something this command has no record of"
+                    )
+                    raise UsageError(
+                        f"outputs in {self.folder} were made from {what} "
+                        f"({', '.join(self.final[s].name for s in stale)}): "
+                        "pass --overwrite to replace them"
+                    )
             if recorded is None and len(complete) == len(self.final):
                 return False
             if recorded is None and complete:
@@ -220,9 +257,12 @@ class Outputs:
             if recorded is not None:
                 differ = [k for k in signature if recorded["signature"].get(k) != signature[k]]
                 if differ or recorded["total"] != total:
+                    what = differences(
+                        [{**recorded["signature"], "total": recorded["total"]}],
+                        {**signature, "total": total},
+                    )
                     raise UsageError(
-                        f"cannot resume: the interrupted run in {self.folder} used a different "
-                        f"{', '.join(differ) or 'input size'} "
+                        f"cannot resume: the interrupted run in {self.folder} was made from {what} "
                         "(run it with the same arguments, or pass --overwrite to start again)"
                     )
                 missing = [
@@ -257,8 +297,10 @@ class Outputs:
                 "created": {},
                 "runs": [] if overwrite else history,
             }
+        recorded["made"] = made  # what each complete output in the folder was made from
         recorded["runs"].append({"computed": []})
         self.progress = recorded
+        self.source = source
         return True
 
     def pending(self) -> list[int]:
@@ -308,13 +350,18 @@ class Outputs:
         os.replace(temporary, self.progress_file)
 
     def finish(self) -> dict[str, tuple]:
-        """Rename every complete partial file to its final name; the progress record goes."""
+        """Rename every complete partial file to its final name.
+
+        The progress record stays, marked complete: which run computed which chunk, and what each
+        complete output in the folder was made from (so a later --resume can check it).
+        """
         shapes = {}
         for stem in self.stems:
             shapes[stem] = tuple(np.load(self.partial[stem], mmap_mode="r").shape)
         for stem in self.stems:
             os.replace(self.partial[stem], self.final[stem])
         self.progress["complete"] = True  # kept as a record of which run computed which chunk
+        self.progress.setdefault("made", {}).update({stem: self.source for stem in self.stems})
         self.save_progress()
         return shapes
 
@@ -324,4 +371,33 @@ class Outputs:
             return
         for path in self.partial.values():
             path.unlink(missing_ok=True)
-        self.progress_file.unlink(missing_ok=True)
+        if getattr(self, "previous", None) is not None:  # the finished run's record stays
+            self.progress = self.previous
+            self.save_progress()
+        else:
+            self.progress_file.unlink(missing_ok=True)
+
+
+def same_run(recorded: dict, signature: dict) -> bool:
+    return all(recorded.get(k) == v for k, v in signature.items())
+
+
+def recorded_made(record: dict) -> dict:
+    """What each output of a finished run's record was made from (records without "made": its own)."""
+    if "made" in record:
+        return dict(record["made"])
+    source = {k: v for k, v in record["signature"].items() if k != "outputs"}
+    return {s: source | {"total": record["total"]} for s in record["signature"]["outputs"]}
+
+
+def differences(sources: list, current: dict) -> str:
+    """'other inputs', 'another model and other inputs', ...: how recorded sources differ."""
+    words = {
+        "model": "another model",
+        "inputs": "other inputs",
+        "outputs": "other outputs",
+        "total": "another number of samples",
+        "shard": "another shard",
+    }
+    keys = [k for k in words if any(k in r and r[k] != current.get(k) for r in sources)]
+    return " and ".join(words[k] for k in keys) or "other arguments"
