@@ -173,23 +173,6 @@ def test_input_paths_are_absolute_for_workers_elsewhere(saved: dict, monkeypatch
         assert column.path.is_absolute() and column.path == folder.resolve() / "inputs.npy"
 
 
-def test_ray_pool_counts_the_cluster_cpus_not_the_free_ones() -> None:
-    from extraction_tool.engine_ray import pool_size
-
-    class Busy:  # a cluster of 8 CPUs, all taken right now
-        @staticmethod
-        def cluster_resources():
-            return {"CPU": 8.0}
-
-        @staticmethod
-        def available_resources():
-            return {"CPU": 0.0}
-
-    assert pool_size(Busy) == 7
-    Busy.cluster_resources = staticmethod(lambda: {"CPU": 1.0})
-    assert pool_size(Busy) == 1
-
-
 def test_missing_model_file(saved: dict, tmp_path: Path, run) -> None:
     result = run(str(tmp_path / "none.keras"), saved["inputs"], "--layers", "stem", "--out", str(tmp_path))
     assert result.returncode == 2 and "model file not found" in result.stderr

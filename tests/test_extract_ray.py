@@ -89,15 +89,18 @@ def test_ray_on_a_two_node_cluster_equals_local(saved: dict, local_result: Path,
     same_files(local_result, tmp_path)
 
 
-def test_actor_pool_leaves_a_cpu_for_ray_data() -> None:
+def test_actor_pool_counts_the_cluster_and_leaves_a_cpu_for_ray_data() -> None:
     from extraction_tool.engine_ray import pool_size
 
-    class FakeRay:
+    class FakeRay:  # a cluster of `cpus` CPUs, every one of them busy right now
         def __init__(self, cpus: float) -> None:
             self.cpus = cpus
 
-        def available_resources(self) -> dict:
+        def cluster_resources(self) -> dict:
             return {"CPU": self.cpus}
+
+        def available_resources(self) -> dict:
+            return {"CPU": 0.0}
 
     assert [pool_size(FakeRay(c)) for c in (1.0, 2.0, 3.0, 16.0)] == [1, 1, 2, 15]
 
