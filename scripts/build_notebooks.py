@@ -29,9 +29,9 @@ from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from kernel_env import apply_kernel_env  # noqa: E402
+from site_hooks import requirement_pins  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
-REQUIREMENTS = ROOT / "requirements.txt"
 VERSION_CHECK_TAG = "version-check"  # the site leaves this cell out (scripts/site_hooks.py)
 SANITIZE_FILE = ROOT / "tests" / "nbval_sanitize.cfg"
 VERSIONED_PACKAGES = ("tensorflow", "keras", "numpy")
@@ -53,9 +53,7 @@ def ran_on() -> dict[str, str]:
 
 def pinned(packages: tuple[str, ...] = VERSIONED_PACKAGES) -> dict[str, str]:
     """{package: version} from requirements.txt for `packages`."""
-    pins = dict(
-        line.split("==") for line in REQUIREMENTS.read_text().splitlines() if "==" in line and not line.startswith("#")
-    )
+    pins = requirement_pins()
     return {name: pins[name] for name in packages}
 
 
