@@ -176,3 +176,34 @@ def test_input_paths_are_absolute_for_workers_elsewhere(saved: dict, monkeypatch
 def test_missing_model_file(saved: dict, tmp_path: Path, run) -> None:
     result = run(str(tmp_path / "none.keras"), saved["inputs"], "--layers", "stem", "--out", str(tmp_path))
     assert result.returncode == 2 and "model file not found" in result.stderr
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "address, message",
+    [
+        (None, "no Ray cluster answers at 127.0.0.1:{port} (Connection refused): check --ray-address, "
+                "or start one there with `ray start --head`"),
+        ("head-node", "--ray-address must be HOST:PORT (or auto), not 'head-node'"),
+    ],
+    ids=["nothing-listens", "no-port"],
+)
+def test_ray_address_where_no_cluster_is_refused_at_once(
+    saved: dict, tmp_path: Path, run, address: str | None, message: str
+) -> None:
+    # Ray itself would retry for minutes, printing its own warnings; this needs no Ray installed
+    port = free_port()
+    address = address or f"127.0.0.1:{port}"
+    out = tmp_path / "out"
+    result = run(saved["model"], saved["inputs"], "--layers", "stem", "--out", str(out),
+                 "--engine", "ray", "--ray-address", address)
+    assert result.returncode == 2
+    assert result.stderr == f"extract_layers: error: {message.format(port=port)}\n", result.stderr
+    assert not out.exists()

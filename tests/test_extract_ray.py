@@ -8,6 +8,8 @@ lane: `python -m pytest -m ray tests/test_extract_ray.py` (.ci/run runs it after
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import ROOT
+from extraction_tool.cli import KILL_AFTER_ENV
 
 PROGRAM = ROOT / "scripts" / "extract_layers.py"
 HAS_RAY = importlib.util.find_spec("ray") is not None
@@ -86,6 +89,26 @@ def test_ray_on_a_two_node_cluster_equals_local(saved: dict, local_result: Path,
         assert result.returncode == 0, result.stderr[-3000:]
     finally:
         cluster.shutdown()
+    same_files(local_result, tmp_path)
+
+
+@needs_ray
+@pytest.mark.ray
+def test_killed_ray_run_resumes_without_recomputing(saved: dict, local_result: Path, tmp_path: Path) -> None:
+    # The actors write rows straight into the partial files; this process records each chunk. Killed
+    # (SIGKILL, Ray's processes with it) after 2 of 4 chunks, a --resume computes only the rest.
+    killed = subprocess.run(
+        [sys.executable, str(PROGRAM), *map(str, saved["args"]), "--out", str(tmp_path), "--no-progress",
+         "--engine", "ray"],
+        capture_output=True, text=True, timeout=600, env=os.environ | {KILL_AFTER_ENV: "2"},
+    )
+    assert killed.returncode == -9, killed.stderr[-3000:]
+    progress_file = tmp_path / ".extract_layers.progress.json"
+    assert len(json.loads(progress_file.read_text())["done"]) == 2
+    result = run(*saved["args"], "--out", tmp_path, "--engine", "ray", "--resume")
+    assert result.returncode == 0, result.stderr[-3000:]
+    runs = [sorted(run["computed"]) for run in json.loads(progress_file.read_text())["runs"]]
+    assert len(runs) == 2 and sorted(runs[0] + runs[1]) == [0, 1, 2, 3] and len(runs[1]) == 2
     same_files(local_result, tmp_path)
 
 

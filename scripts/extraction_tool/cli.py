@@ -176,27 +176,46 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def extract(args: argparse.Namespace) -> tuple[Outputs, dict[str, tuple] | None]:
+    """Checks, then the run; Ray (--engine ray) is shut down whatever happens."""
+    if not args.model.is_file():
+        raise UsageError(f"model file not found: {args.model}")
+    columns = parse_inputs(args.inputs)
+    session = None
+    if args.engine == "ray":
+        from . import engine_ray
+
+        session = engine_ray.Session(args)  # Ray comes up while Keras loads the model
+    try:
+        return run(args, columns, session)
+    finally:
+        if session is not None:
+            session.shutdown()
+
+
+def run(args: argparse.Namespace, columns: list, session) -> tuple[Outputs, dict[str, tuple] | None]:
     from tqdm import tqdm
 
     from . import engine_local
     from .graph import build_extractor, functional
-    from .runtime import import_keras
+    from .runtime import import_keras, quiet_stderr
 
-    if not args.model.is_file():
-        raise UsageError(f"model file not found: {args.model}")
-    columns = parse_inputs(args.inputs)
-    keras = import_keras()
-    scope, replicas = (
-        engine_local.strategy(args.logical_cpus) if args.engine == "local" else (nullcontext(), 1)
-    )
-    with scope:
-        try:
-            model = keras.models.load_model(args.model, safe_mode=not args.unsafe)
-        except (ValueError, OSError, TypeError) as err:
-            raise UsageError(f"cannot load {args.model}: {str(err).splitlines()[0]}") from None
-        extractor, stems = build_extractor(model, args.layers, args.merge_inputs)
-    columns = match_inputs(columns, functional(model).inputs)
-    start, stop = shard_rows(columns[0].shape[0], args.shard_index, args.num_shards)
+    with quiet_stderr() if session is not None else nullcontext():
+        keras = import_keras()
+        scope, replicas = (
+            engine_local.strategy(args.logical_cpus) if session is None else (nullcontext(), 1)
+        )
+        with scope:
+            try:
+                model = keras.models.load_model(args.model, safe_mode=not args.unsafe)
+            except (ValueError, OSError, TypeError) as err:
+                raise UsageError(f"cannot load {args.model}: {str(err).splitlines()[0]}") from None
+            extractor, stems = build_extractor(model, args.layers, args.merge_inputs)
+        columns = match_inputs(columns, functional(model).inputs)
+        start, stop = shard_rows(columns[0].shape[0], args.shard_index, args.num_shards)
+        if session is not None:
+            # one sample's outputs give the shapes of the files the actors will write into
+            sample = engine_local.run_chunk(extractor, columns, start, start + 1, 1, 1)
+            session.wait()  # inside the quiet block: Ray's start-up messages stay out
     batch_size = engine_local.batch_size_for(args.batch_size, replicas)
     outputs = Outputs(args.out, stems, args.shard_index, args.num_shards)
     signature = {
@@ -210,17 +229,17 @@ def extract(args: argparse.Namespace) -> tuple[Outputs, dict[str, tuple] | None]
     ):
         return outputs, None
     chunks = [(c, *outputs.rows_of(c)) for c in outputs.pending()]
-    if args.engine == "ray":
-        from . import engine_ray
-
-        results = engine_ray.compute(args, stems, columns, chunks, start, batch_size)
-    else:
-        results = engine_local.compute(extractor, columns, chunks, start, batch_size, replicas)
     kill_after = int(os.environ.get(KILL_AFTER_ENV, "0"))
     rows_before = sum(
         e - b for c, b, e in [(c, *outputs.rows_of(c)) for c in outputs.progress["done"]]
     )
     try:
+        if session is not None:
+            outputs.create(sample)  # the actors write into these files
+            partials = [outputs.partial[stem] for stem in stems]
+            results = session.compute(partials, columns, chunks, start, batch_size)
+        else:
+            results = engine_local.compute(extractor, columns, chunks, start, batch_size, replicas)
         with tqdm(
             total=stop - start,
             initial=rows_before,

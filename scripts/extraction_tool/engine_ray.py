@@ -3,20 +3,21 @@
     chunks (from_items) -> map_batches(ChunkExtractor, one actor per worker slot) -> this process
 
 Each actor loads the model once and builds the same extractor as the local engine; it reads its
-chunk's rows from the input files itself (so they must be at the same path on every node: a
-shared file system), and sends back one row per sample. Ray Data streams: this process writes each
-chunk as it arrives, so the resumable bookkeeping is the local engine's. The actor pool is sized
-from the CPUs Ray reports, leaving one for Ray Data's own tasks: a pool holding every CPU starves
-them and the pipeline hangs.
+chunk's rows from the input files and writes the outputs' rows straight into the partial output
+files this process created (so inputs, model and --out must be at the same path on every node: a
+shared file system). Only chunk numbers travel back: no output passes through Ray's object store
+or this process, so memory stays flat. This process records each chunk as it is reported, so the
+resumable bookkeeping is the local engine's. The actor pool is sized from the CPUs Ray reports,
+leaving one for Ray Data's own tasks: a pool holding every CPU starves them and the pipeline hangs.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import socket
+import threading
 from pathlib import Path
-
-import numpy as np
 
 from .graph import UsageError
 from .runtime import quiet_stderr
@@ -28,39 +29,43 @@ def import_ray():
     try:
         with quiet_stderr():
             import ray
-            import ray.data  # noqa: F401  (imports TensorFlow when present: noise)
+            import ray.data  # noqa: F401
     except ImportError:
         raise UsageError("--engine ray needs Ray: pip install -r requirements-ray.txt") from None
     return ray
 
 
 class ChunkExtractor:
-    """Loads the model once per actor; each call turns chunks of row ranges into outputs."""
+    """Loads the model once per actor; each call computes chunks of rows and writes them in place."""
 
-    def __init__(self, model_path, layers, merges, unsafe, columns, batch_size):
+    def __init__(self, model_path, layers, merges, unsafe, columns, batch_size, partials, first_row, threads):
         from extraction_tool.graph import build_extractor
         from extraction_tool.runtime import import_keras
 
+        # Ray sets OMP_NUM_THREADS to the actor's one CPU, which holds PyTorch to one thread; the
+        # actor is the only heavy work on its share of the node, so it may use all of that share
+        os.environ["OMP_NUM_THREADS"] = str(threads)
         keras = import_keras()
+        if keras.backend.backend() == "torch":
+            import torch
+
+            torch.set_num_threads(threads)
         model = keras.models.load_model(model_path, safe_mode=not unsafe)
         self.extractor, self.stems = build_extractor(model, layers, merges)
         self.columns = columns
         self.batch_size = batch_size
+        self.partials = partials
+        self.first_row = first_row
 
     def __call__(self, batch: dict) -> dict:
         from extraction_tool.engine_local import run_chunk
+        from extraction_tool.io import write_rows
 
-        rows, chunk_ids, outputs = [], [], []
-        for chunk, begin, end in zip(batch["chunk"], batch["begin"], batch["end"], strict=True):
-            outputs.append(
-                run_chunk(self.extractor, self.columns, int(begin), int(end), self.batch_size, 1)
-            )
-            rows.append(np.arange(begin, end))
-            chunk_ids.append(np.full(end - begin, chunk))
-        result = {"chunk": np.concatenate(chunk_ids), "row": np.concatenate(rows)}
-        for index in range(len(self.stems)):
-            result[f"out{index}"] = np.concatenate([values[index] for values in outputs])
-        return result
+        for begin, end in zip(batch["begin"], batch["end"], strict=True):
+            values = run_chunk(self.extractor, self.columns, int(begin), int(end), self.batch_size, 1)
+            for path, value in zip(self.partials, values, strict=True):
+                write_rows(path, int(begin) - self.first_row, value)
+        return {"chunk": batch["chunk"]}
 
 
 def pool_size(ray) -> int:
@@ -70,32 +75,90 @@ def pool_size(ray) -> int:
     return max(1, int(cpus) - 1)
 
 
-def compute(args, stems, columns, chunks, first_row: int, batch_size: int):
-    """Yield (chunk index, outputs) for each (chunk index, begin, end) in `chunks`, in input order."""
-    ray = import_ray()
-    env = {
-        key: os.environ[key]
-        for key in ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL", "CUDA_VISIBLE_DEVICES")
-        if key in os.environ
-    }
-    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # Ray's C++ core: its warnings are not the user's
-    with quiet_stderr():  # Ray's C++ core announces its log level
-        ray.init(
-            address=args.ray_address,
-            runtime_env={"py_modules": [str(PACKAGE)], "env_vars": env},
-            logging_level=logging.ERROR,
-            log_to_driver=False,
-            include_dashboard=False,
-            configure_logging=True,
-        )
+def check_address(address: str | None) -> None:
+    """Refuse at once an address where nothing listens (Ray itself retries for minutes)."""
+    if address in (None, "auto", "local"):
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--ray-address must be HOST:PORT (or auto), not {address!r}")
     try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as err:
+        raise UsageError(
+            f"no Ray cluster answers at {address} ({err.strerror or err}): check --ray-address, "
+            "or start one there with `ray start --head`"
+        ) from None
+
+
+class Session:
+    """Ray, started on this machine or joined (--ray-address), in a background thread: it comes up
+    while this process imports Keras and loads the model. Call wait() before any Ray work, and
+    shutdown() at the end, in every case. Its start-up messages go to file descriptor 2: start it
+    inside runtime.quiet_stderr(), and wait() before leaving that block."""
+
+    def __init__(self, args):
+        check_address(args.ray_address)
+        self.ray = import_ray()
+        self.args = args
+        self.error: BaseException | None = None
+        self.ready, self.done = threading.Event(), threading.Event()
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # Ray's C++ core: its warnings are not the user's
         for name in ("ray", "ray.data"):
             logging.getLogger(name).setLevel(logging.ERROR)
+        self.thread = threading.Thread(target=self._start, name="ray-start", daemon=True)
+        self.thread.start()
+
+    def _start(self) -> None:
+        """Start Ray, then stay alive until shutdown(): the processes a local Ray starts are killed
+        when the thread that started them ends (they share its fate through PR_SET_PDEATHSIG)."""
+        env = {
+            key: os.environ[key]
+            for key in ("KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL", "CUDA_VISIBLE_DEVICES")
+            if key in os.environ
+        }
+        try:
+            self.ray.init(
+                address=self.args.ray_address,
+                runtime_env={"py_modules": [str(PACKAGE)], "env_vars": env},
+                logging_level=logging.ERROR,
+                log_to_driver=False,
+                include_dashboard=False,
+                configure_logging=True,
+            )
+        except BaseException as err:  # noqa: BLE001  (re-raised in the main thread by wait())
+            self.error = err
+        self.ready.set()
+        self.done.wait()
+
+    def wait(self) -> None:
+        self.ready.wait()
+        if isinstance(self.error, ConnectionError):
+            first = str(self.error).splitlines()[0]
+            raise UsageError(f"cannot join Ray at {self.args.ray_address}: {first} (check --ray-address)")
+        if self.error is not None:
+            raise self.error
+
+    def shutdown(self) -> None:
+        self.ready.wait()
+        if self.ray.is_initialized():
+            self.ray.shutdown()
+        self.done.set()
+        self.thread.join()
+
+    def compute(self, partials: list[Path], columns, chunks, first_row: int, batch_size: int):
+        """Yield (chunk index, None) for each (chunk index, begin, end) in `chunks` once its rows
+        are in `partials` (the partial output files, one per output, already created), in the order
+        the chunks finish."""
+        self.wait()
+        ray, args = self.ray, self.args
         context = ray.data.DataContext.get_current()
-        context.execution_options.preserve_order = True
+        # the actors write each chunk's rows in place, so chunks may finish in any order
+        context.execution_options.preserve_order = False
         context.enable_progress_bars = False
         context.print_on_execution_start = False
         actors = args.ray_actors or pool_size(ray)
+        threads = max(1, int(ray.cluster_resources().get("CPU", 1)) // actors)
         items = [{"chunk": c, "begin": first_row + b, "end": first_row + e} for c, b, e in chunks]
         if not items:
             return
@@ -109,30 +172,13 @@ def compute(args, stems, columns, chunks, first_row: int, batch_size: int):
                 args.unsafe,
                 columns,
                 batch_size,
+                [str(path.resolve()) for path in partials],
+                first_row,
+                threads,
             ),
             compute=ray.data.ActorPoolStrategy(size=actors),
             num_cpus=1,
         )
-        bounds = {c: (b, e) for c, b, e in chunks}
-        pending: dict[int, list] = {}
-        for block in dataset.iter_batches(
-            batch_size=None, batch_format="numpy", prefetch_batches=1
-        ):
-            for chunk in np.unique(block["chunk"]):
-                pick = block["chunk"] == chunk
-                pending.setdefault(int(chunk), []).append(
-                    (block["row"][pick], [block[f"out{i}"][pick] for i in range(len(stems))])
-                )
-                begin, end = bounds[int(chunk)]
-                if sum(len(rows) for rows, _ in pending[int(chunk)]) == end - begin:
-                    parts = pending.pop(int(chunk))
-                    order = np.argsort(np.concatenate([rows for rows, _ in parts]), kind="stable")
-                    yield (
-                        int(chunk),
-                        [
-                            np.concatenate(v)[order]
-                            for v in zip(*[values for _, values in parts], strict=True)
-                        ],
-                    )
-    finally:
-        ray.shutdown()
+        for block in dataset.iter_batches(batch_size=None, batch_format="numpy", prefetch_batches=0):
+            for chunk in block["chunk"]:
+                yield int(chunk), None

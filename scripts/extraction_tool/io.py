@@ -175,6 +175,29 @@ def read_rows(column: Column, start: int, stop: int, dtype) -> np.ndarray:
     return values
 
 
+def write_rows(path: Path, begin: int, value: np.ndarray) -> None:
+    """Write `value` as rows begin.. of the .npy file at `path`, in place, and sync it to disk.
+
+    Plain positioned writes of exactly those bytes: several processes (the Ray engine's actors)
+    may write different rows of one file at once, and no other row is touched."""
+    file = np.load(path, mmap_mode="r")
+    offset, shape, dtype = file.offset, file.shape, file.dtype
+    del file
+    if value.shape[1:] != shape[1:] or value.dtype != dtype or begin + len(value) > shape[0]:
+        raise ValueError(f"rows {begin}..{begin + len(value)} {value.dtype}{value.shape} do not fit {path} "
+                         f"{dtype}{shape}")
+    data = memoryview(np.ascontiguousarray(value)).cast("B")
+    position = offset + begin * (data.nbytes // max(len(value), 1))
+    descriptor = os.open(path, os.O_WRONLY)
+    try:
+        while data:
+            written = os.pwrite(descriptor, data, position)
+            data, position = data[written:], position + written
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def shard_rows(total: int, shard_index: int, num_shards: int) -> tuple[int, int]:
     """Contiguous, near-equal slices that cover 0..total exactly once, in shard order."""
     return total * shard_index // num_shards, total * (shard_index + 1) // num_shards
@@ -312,33 +335,29 @@ class Outputs:
         return chunk * rows, min((chunk + 1) * rows, self.progress["total"])
 
     # ---- the work ------------------------------------------------------------------------------
-    def write(self, chunk: int, values: list[np.ndarray]) -> None:
-        """Store one chunk's rows in every partial file, then record the chunk as done."""
-        begin, end = self.rows_of(chunk)
+    def create(self, samples: list[np.ndarray]) -> None:
+        """Allocate the partial file of every stem not yet created: `total` rows shaped and typed
+        like that stem's value in `samples` (any number of rows); its data stays on disk."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for stem, value in zip(self.stems, values, strict=True):
-            value = np.asarray(value)[: end - begin]
-            if (
-                stem not in self.progress["created"]
-            ):  # allocate the whole file; its data stays on disk
-                shape = (self.progress["total"], *value.shape[1:])
-                np.lib.format.open_memmap(
-                    self.partial[stem], mode="w+", dtype=value.dtype, shape=shape
-                )
-                self.progress["created"][stem] = [list(shape), value.dtype.str]
-            file = np.load(self.partial[stem], mmap_mode="r")
-            row_bytes = int(np.prod(file.shape[1:], dtype=np.int64)) * file.dtype.itemsize
-            out = np.memmap(
-                self.partial[stem],
-                dtype=file.dtype,
-                mode="r+",
-                offset=file.offset + begin * row_bytes,
-                shape=(end - begin, *file.shape[1:]),
-            )
-            del file
-            out[:] = value
-            out.flush()
-            del out
+        for stem, sample in zip(self.stems, samples, strict=True):
+            if stem in self.progress["created"]:
+                continue
+            sample = np.asarray(sample)
+            shape = (self.progress["total"], *sample.shape[1:])
+            np.lib.format.open_memmap(self.partial[stem], mode="w+", dtype=sample.dtype, shape=shape)
+            self.progress["created"][stem] = [list(shape), sample.dtype.str]
+        self.save_progress()
+
+    def write(self, chunk: int, values: list[np.ndarray] | None) -> None:
+        """Store one chunk's rows in every partial file, then record the chunk as done.
+
+        `values` None: a worker has already written the rows (write_rows into these files)."""
+        if values is not None:
+            begin, end = self.rows_of(chunk)
+            values = [np.asarray(value)[: end - begin] for value in values]
+            self.create(values)
+            for stem, value in zip(self.stems, values, strict=True):
+                write_rows(self.partial[stem], begin, value)
         self.progress["done"].append(chunk)
         self.progress["runs"][-1]["computed"].append(chunk)
         self.save_progress()

@@ -13,6 +13,8 @@ import os
 import sys
 import tempfile
 
+from .graph import UsageError
+
 QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # TensorFlow's own C++ INFO and WARNING messages
     "GRPC_VERBOSITY": "ERROR",
@@ -22,13 +24,16 @@ QUIET_ENV = {
 
 @contextlib.contextmanager
 def quiet_stderr():
-    """Point file descriptor 2 at a temporary file for the duration; replay it on an exception."""
+    """Point file descriptor 2 at a temporary file for the duration; replay it on an exception,
+    unless that exception is the user's mistake (a UsageError, reported as one line)."""
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile(mode="w+b") as sink:
         os.dup2(sink.fileno(), 2)
         try:
             yield
+        except UsageError:
+            raise
         except BaseException:
             os.dup2(saved, 2)
             sink.seek(0)
