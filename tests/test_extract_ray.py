@@ -1,5 +1,6 @@
-"""The Ray engine: the same files as the local engine, in input order, on this machine and on a
-two-node Ray cluster (ray.cluster_utils.Cluster, both nodes on this machine).
+"""The Ray engine: the same files as the local engine (each row where it belongs, whatever order the
+actors finish in), on this machine and on a two-node Ray cluster (ray.cluster_utils.Cluster, both
+nodes on this machine), and a killed run resumed.
 
 Ray is optional (requirements-ray.txt) and these tests start Ray clusters, so they form their own
 lane: `python -m pytest -m ray tests/test_extract_ray.py` (.ci/run runs it after installing Ray).

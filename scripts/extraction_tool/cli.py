@@ -47,7 +47,9 @@ Splitting the work:
                                     result (one process per machine/GPU)
   TensorFlow, several GPUs          tf.distribute.MirroredStrategy, automatically
   --engine ray                      a Ray Data pipeline: this machine, or --ray-address
-                                    (pip install -r requirements-ray.txt)
+                                    (pip install -r requirements-ray.txt); its actors read the
+                                    inputs and write --out themselves: on a cluster, model,
+                                    inputs and --out must be at the same path on every node
 See docs/scaling_extraction.md.
 """
 
