@@ -437,7 +437,10 @@ def extraction_results_table(results: dict) -> str:
             f"{results['peak_rss_mb'][large]:.0f} MB for {large}) | {verdict(growth < 0.05)} |",
             "",
             f"Ran on {machine['cpu_count']} CPU cores ({machine['processor']}, {machine['system']}), "
-            f"no GPU; {versions}." + (" Quick mode." if results.get("quick") else ""),
+            f"no GPU; {versions}."
+            + (f" Load average {results['load_average_at_start']:.2f} when it started."
+               if "load_average_at_start" in results else "")
+            + (" Quick mode." if results.get("quick") else ""),
         ]
     )
 

@@ -91,6 +91,18 @@ def test_merge_inputs_and_layers_in_one_pass(two_inputs: dict, tmp_path: Path, c
     assert f"{tmp_path / 'block__merge.in1.branch_3.npy'}  (23, 6, 6, 2)" in out
 
 
+def test_compressed_npz_is_decompressed_once_not_per_chunk(two_inputs: dict, tmp_path: Path, capsys) -> None:
+    from extraction_tool.io import compressed_member
+
+    compressed_member.cache_clear()
+    # --batch-size 1: chunks of 8 rows, so 23 samples are 3 chunks, each reading both inputs
+    code, _, err = extract(capsys, two_inputs["model"], two_inputs["folder"] / "compressed.npz",
+                           "--layers", "head", "--out", tmp_path, "--batch-size", "1")
+    assert code == 0, err
+    assert compressed_member.cache_info().misses == 2  # image and meta, once each
+    assert compressed_member.cache_info().hits >= 4
+
+
 @pytest.mark.parametrize(
     "inputs, message",
     [

@@ -42,14 +42,18 @@ class ChunkExtractor:
         from extraction_tool.graph import build_extractor
         from extraction_tool.runtime import import_keras
 
-        # Ray sets OMP_NUM_THREADS to the actor's one CPU, which holds PyTorch to one thread; the
-        # actor is the only heavy work on its share of the node, so it may use all of that share
+        # Ray sets OMP_NUM_THREADS to the actor's one CPU, which holds PyTorch to one thread, while
+        # TensorFlow sizes its pool to the whole node: each actor gets its share of the CPUs instead
         os.environ["OMP_NUM_THREADS"] = str(threads)
         keras = import_keras()
         if keras.backend.backend() == "torch":
             import torch
 
             torch.set_num_threads(threads)
+        elif keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
         model = keras.models.load_model(model_path, safe_mode=not unsafe)
         self.extractor, self.stems = build_extractor(model, layers, merges)
         self.columns = columns

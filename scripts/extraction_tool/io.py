@@ -13,6 +13,7 @@ record, with what each complete output in the folder was made from (model, input
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import zipfile
@@ -157,11 +158,17 @@ def match_inputs(columns: list[Column], model_inputs: list) -> list[Column]:
     return ordered
 
 
+@functools.cache
+def compressed_member(path: Path, key: str) -> np.ndarray:
+    """A compressed .npz member, decompressed whole, once per process (it cannot be read by rows)."""
+    with np.load(path) as archive:
+        return archive[key]
+
+
 def read_rows(column: Column, start: int, stop: int, dtype) -> np.ndarray:
     """Rows start..stop of a column, as a fresh array of `dtype` (only that window is mapped)."""
     if column.offset is None:
-        with np.load(column.path) as archive:
-            return np.asarray(archive[column.key][start:stop], dtype=dtype)
+        return np.asarray(compressed_member(column.path, column.key)[start:stop], dtype=dtype)
     row_bytes = int(np.prod(column.shape[1:], dtype=np.int64)) * column.dtype.itemsize
     window = np.memmap(
         column.path,
