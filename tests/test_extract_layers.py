@@ -207,3 +207,25 @@ def test_ray_address_where_no_cluster_is_refused_at_once(
     assert result.returncode == 2
     assert result.stderr == f"extract_layers: error: {message.format(port=port)}\n", result.stderr
     assert not out.exists()
+
+
+def test_an_empty_shard_writes_empty_files(saved: dict, tmp_path: Path, run) -> None:
+    # 37 samples in 40 shards: shard 0 holds no row, and its file says so with the right shape
+    result = run(saved["model"], saved["inputs"], "--layers", "stem", "--out", str(tmp_path),
+                 "--num-shards", "40", "--shard-index", "0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert np.load(tmp_path / "stem.shard-00000-of-00040.npy").shape == (0, 8, 8, 4)
+
+
+def test_interrupted_before_any_chunk_says_there_is_nothing_to_resume(
+    saved: dict, tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import extraction_tool.cli as cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run", interrupted)
+    result = run(saved["model"], saved["inputs"], "--layers", "stem", "--out", str(tmp_path / "out"))
+    assert result.returncode == 130
+    assert result.stderr == "extract_layers: interrupted; no chunk was written, nothing to resume\n"

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from conftest import ROOT
 from extraction_tool.cli import KILL_AFTER_ENV
+from extraction_tool.engine_ray import JOIN_TIMEOUT_ENV
 
 PROGRAM = ROOT / "scripts" / "extract_layers.py"
 HAS_RAY = importlib.util.find_spec("ray") is not None
@@ -111,6 +112,28 @@ def test_killed_ray_run_resumes_without_recomputing(saved: dict, local_result: P
     runs = [sorted(run["computed"]) for run in json.loads(progress_file.read_text())["runs"]]
     assert len(runs) == 2 and sorted(runs[0] + runs[1]) == [0, 1, 2, 3] and len(runs[1]) == 2
     same_files(local_result, tmp_path)
+
+
+@needs_ray
+@pytest.mark.ray
+def test_an_address_where_something_else_listens_is_refused_after_the_join_limit(saved: dict, tmp_path: Path) -> None:
+    # Ray retries a port that is not Ray's for good, silently; the command gives up after its limit
+    import socket
+
+    with socket.socket() as listener:  # accepts connections and says nothing, as a wrong service might
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        address = f"127.0.0.1:{listener.getsockname()[1]}"
+        result = subprocess.run(
+            [sys.executable, str(PROGRAM), *map(str, saved["args"]), "--out", str(tmp_path / "out"),
+             "--no-progress", "--engine", "ray", "--ray-address", address],
+            capture_output=True, text=True, timeout=300, env=os.environ | {JOIN_TIMEOUT_ENV: "5"},
+        )
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert result.stderr == (f"extract_layers: error: no Ray cluster answered at {address} within 5 s: check "
+                             "--ray-address (the head node's GCS port, 6379 by default; ray://HOST:10001 for Ray "
+                             "Client)\n"), result.stderr[-3000:]
+    assert not (tmp_path / "out").exists()
 
 
 def test_actor_pool_counts_the_cluster_and_leaves_a_cpu_for_ray_data() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -35,7 +36,7 @@ existing outputs are refused unless --overwrite; an interrupted run (even killed
 --resume, without recomputing the chunks already on disk.
 
 Backend: KERAS_BACKEND (tensorflow, jax or torch; tensorflow when unset). Exit status: 0 done,
-2 bad input (one line on stderr saying what to change; nothing written).
+2 bad input (one line on stderr saying what to change; nothing written), 130 interrupted (Ctrl-C).
 """
 
 EPILOG = """\
@@ -135,7 +136,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--ray-address",
         default=None,
         metavar="ADDRESS",
-        help="with --engine ray: an existing cluster (host:port, or 'auto'); default: start Ray on this machine",
+        help="with --engine ray: an existing cluster (HOST:PORT of its head, ray://HOST:PORT for Ray Client, or "
+        "'auto'); default: start Ray on this machine",
     )
     parser.add_argument(
         "--ray-actors",
@@ -192,6 +194,7 @@ def extract(args: argparse.Namespace) -> tuple[Outputs, dict[str, tuple] | None]
     finally:
         if session is not None:
             session.shutdown()
+            args.ray_stuck = session.stuck
 
 
 def run(args: argparse.Namespace, columns: list, session) -> tuple[Outputs, dict[str, tuple] | None]:
@@ -213,12 +216,19 @@ def run(args: argparse.Namespace, columns: list, session) -> tuple[Outputs, dict
                 raise UsageError(f"cannot load {args.model}: {str(err).splitlines()[0]}") from None
             extractor, stems = build_extractor(model, args.layers, args.merge_inputs)
         columns = match_inputs(columns, functional(model).inputs)
-        start, stop = shard_rows(columns[0].shape[0], args.shard_index, args.num_shards)
+        total = columns[0].shape[0]
+        if total == 0:
+            raise UsageError("the inputs hold no samples")
+        start, stop = shard_rows(total, args.shard_index, args.num_shards)
+        batch_size = engine_local.batch_size_for(args.batch_size, replicas)
+        sample = None
+        if session is not None or start == stop:
+            # one sample's outputs give the files' shapes before any chunk is written: the Ray
+            # engine's actors write into them, and an empty shard still gets its (0, ...) files
+            row = min(start, total - 1)
+            sample = engine_local.run_chunk(extractor, columns, row, row + 1, batch_size, replicas)
         if session is not None:
-            # one sample's outputs give the shapes of the files the actors will write into
-            sample = engine_local.run_chunk(extractor, columns, start, start + 1, 1, 1)
             session.wait()  # inside the quiet block: Ray's start-up messages stay out
-    batch_size = engine_local.batch_size_for(args.batch_size, replicas)
     outputs = Outputs(args.out, stems, args.shard_index, args.num_shards)
     signature = {
         "model": file_signature(args.model),
@@ -236,8 +246,9 @@ def run(args: argparse.Namespace, columns: list, session) -> tuple[Outputs, dict
         e - b for c, b, e in [(c, *outputs.rows_of(c)) for c in outputs.progress["done"]]
     )
     try:
+        if sample is not None:
+            outputs.create(sample)
         if session is not None:
-            outputs.create(sample)  # the actors write into these files
             partials = [outputs.partial[stem] for stem in stems]
             results = session.compute(partials, columns, chunks, start, batch_size)
         else:
@@ -266,10 +277,10 @@ def main(argv: list[str] | None = None) -> int:
         outputs, shapes = extract(args)
     except UsageError as err:
         print(f"extract_layers: error: {err}", file=sys.stderr)
-        return 2
+        return leave(args, 2)
     except KeyboardInterrupt:
-        print("extract_layers: interrupted; run again with --resume to continue", file=sys.stderr)
-        return 130
+        print(f"extract_layers: interrupted; {what_is_left(args)}", file=sys.stderr)
+        return leave(args, 130)
     if shapes is None:
         print(
             f"extract_layers: nothing to do: every output in {args.out} is complete",
@@ -279,3 +290,24 @@ def main(argv: list[str] | None = None) -> int:
     for stem, shape in shapes.items():
         print(f"{outputs.final[stem]}  {shape}")
     return 0
+
+
+def what_is_left(args: argparse.Namespace) -> str:
+    progress = Outputs(args.out, [], args.shard_index, args.num_shards).progress_file
+    try:
+        unfinished = not json.loads(progress.read_text()).get("complete")
+    except FileNotFoundError:
+        return "no chunk was written, nothing to resume"
+    except (OSError, ValueError):
+        unfinished = True
+    return "run again with --resume to continue" if unfinished else "no chunk was written, nothing to resume"
+
+
+def leave(args: argparse.Namespace, code: int) -> int:
+    """The exit status; at once when Ray is still starting in its thread (a wrong address, an
+    interrupt): Ray's exit handlers would wait for that start, and its messages would follow."""
+    if getattr(args, "ray_stuck", False):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -87,12 +87,16 @@ def check_address(address: str | None) -> None:
     if not host or not port.isdigit():
         raise UsageError(f"--ray-address must be HOST:PORT (or auto), not {address!r}")
     try:
-        socket.create_connection((host, int(port)), timeout=5).close()
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
     except OSError as err:
         raise UsageError(
             f"no Ray cluster answers at {address} ({err.strerror or err}): check --ray-address, "
             "or start one there with `ray start --head`"
         ) from None
+
+
+# Joining a cluster takes seconds; Ray itself retries a port that is not Ray's for good.
+JOIN_TIMEOUT_ENV = "EXTRACT_LAYERS_RAY_JOIN_TIMEOUT_S"  # tests only
 
 
 class Session:
@@ -136,15 +140,29 @@ class Session:
         self.done.wait()
 
     def wait(self) -> None:
-        self.ready.wait()
+        joining = self.args.ray_address not in (None, "local")
+        limit = float(os.environ.get(JOIN_TIMEOUT_ENV, "60"))
+        if not self.ready.wait(limit if joining else None):
+            raise UsageError(
+                f"no Ray cluster answered at {self.args.ray_address} within {limit:g} s: "
+                "check --ray-address (the head node's GCS port, 6379 by default; ray://HOST:10001 for Ray Client)"
+            )
         if isinstance(self.error, ConnectionError):
             first = str(self.error).splitlines()[0]
             raise UsageError(f"cannot join Ray at {self.args.ray_address}: {first} (check --ray-address)")
         if self.error is not None:
             raise self.error
 
+    @property
+    def stuck(self) -> bool:
+        """Ray is still starting (a wrong address, or an interrupt): the thread cannot be stopped,
+        so the process must leave without waiting for it (see cli.main)."""
+        return not self.ready.is_set()
+
     def shutdown(self) -> None:
-        self.ready.wait()
+        if self.stuck:
+            self.done.set()  # the thread ends once ray.init gives up, or with the process
+            return
         if self.ray.is_initialized():
             self.ray.shutdown()
         self.done.set()
