@@ -80,7 +80,7 @@ def pool_size(ray) -> int:
 
 
 def check_address(address: str | None) -> None:
-    """Refuse at once an address where nothing listens (Ray itself retries for minutes)."""
+    """Refuse at once an address where nothing listens (Ray itself keeps retrying, and printing)."""
     if address in (None, "auto", "local"):
         return
     host, _, port = address.removeprefix("ray://").rpartition(":")
@@ -102,8 +102,9 @@ JOIN_TIMEOUT_ENV = "EXTRACT_LAYERS_RAY_JOIN_TIMEOUT_S"  # tests only
 class Session:
     """Ray, started on this machine or joined (--ray-address), in a background thread: it comes up
     while this process imports Keras and loads the model. Call wait() before any Ray work, and
-    shutdown() at the end, in every case. Its start-up messages go to file descriptor 2: start it
-    inside runtime.quiet_stderr(), and wait() before leaving that block."""
+    shutdown() at the end, in every case. Ray's core writes to file descriptor 2 when it connects,
+    seconds after the start: enter runtime.quiet_stderr() right after creating the session, and
+    wait() before leaving that block (cli.extract and cli.run do)."""
 
     def __init__(self, args):
         check_address(args.ray_address)
