@@ -11,7 +11,8 @@ import pytest
 from conftest import ROOT
 
 BENCHMARK = ROOT / "benchmarks" / "extraction.py"
-KEYS = {"per_branch_s", "single_pass_s", "forward_s", "per_sample_s", "peak_rss_mb"}
+KEYS = {"per_branch_s", "single_pass_s", "forward_s", "per_sample_s", "single_pass_on_device_s",
+        "forward_on_device_s", "peak_rss_mb"}
 
 
 def check_results(results: dict) -> None:

@@ -297,8 +297,8 @@ def what_is_left(args: argparse.Namespace) -> str:
     try:
         unfinished = not json.loads(progress.read_text()).get("complete")
     except FileNotFoundError:
-        return "no chunk was written, nothing to resume"
-    except (OSError, ValueError):
+        unfinished = False
+    except (OSError, ValueError):  # unreadable: say how to find out
         unfinished = True
     return "run again with --resume to continue" if unfinished else "no chunk was written, nothing to resume"
 
