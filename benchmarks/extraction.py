@@ -463,7 +463,8 @@ def program_table(name: str, results: dict) -> list[str]:
         return []
     by_size = results.get("e2e_wall_s_by_size", {str(results["e2e_samples"]): results["e2e_wall_s"]})
     sizes = list(by_size)
-    rows = [f"**{name}** ({where(results)}), median of {results['e2e_runs']} runs:", "",
+    rows = [f"**{name}** ({where(results)}), times the median of {results['e2e_runs']} runs, memory the median "
+            "of 2:", "",
             "| end to end, in a fresh process | " + " | ".join(f"{n} samples" for n in sizes) + " |",
             "|---|" + "---|" * len(sizes)]
     labels = {"plain_predict": "plain `predict` of the same layers (load all, predict, save)",
