@@ -35,6 +35,7 @@ EXAMPLES = ROOT / "examples"
 VERSION_CHECK_TAG = "version-check"  # the site leaves this cell out (scripts/site_hooks.py)
 SANITIZE_FILE = ROOT / "tests" / "nbval_sanitize.cfg"
 VERSIONED_PACKAGES = ("tensorflow", "keras", "numpy")
+KERAS_2 = "tf_keras"  # the migration pages run Keras 2 code on it: its version is theirs too
 CELL_TIMEOUT_S = 300
 
 
@@ -45,8 +46,13 @@ def example_sources() -> list[Path]:
     )
 
 
-def ran_on() -> dict[str, str]:
-    versions = {name: importlib.metadata.version(name) for name in VERSIONED_PACKAGES}
+def versioned_packages(source: Path) -> tuple[str, ...]:
+    """The packages whose versions an example's outputs depend on: tf_keras too where it runs it."""
+    return VERSIONED_PACKAGES + ((KERAS_2,) if f"import {KERAS_2}" in source.read_text() else ())
+
+
+def ran_on(packages: tuple[str, ...] = VERSIONED_PACKAGES) -> dict[str, str]:
+    versions = {name: importlib.metadata.version(name) for name in packages}
     versions["python"] = platform.python_version()
     return versions
 
@@ -139,7 +145,8 @@ def keep_unchanged_outputs(notebook: nbformat.NotebookNode, target: Path) -> Non
 
 def build(source: Path) -> Path:
     notebook = jupytext.read(source)
-    notebook.cells.insert(0, version_check_cell())
+    packages = versioned_packages(source)
+    notebook.cells.insert(0, version_check_cell(pinned(packages)))
     for index, cell in enumerate(notebook.cells):
         cell.id = f"cell-{index:03d}"  # random ids would change the file on every rebuild
     notebook.metadata["kernelspec"] = {
@@ -163,7 +170,7 @@ def build(source: Path) -> Path:
     for cell in notebook.cells:
         if cell.cell_type == "code":
             merge_streams(cell)
-    notebook.metadata["ran_on"] = ran_on()
+    notebook.metadata["ran_on"] = ran_on(packages)
     target = source.with_suffix(".ipynb")
     keep_unchanged_outputs(notebook, target)
     nbformat.write(notebook, target)

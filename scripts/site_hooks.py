@@ -26,7 +26,13 @@ BACKEND_MATRIX = ROOT / "docs" / "backend_matrix.json"
 STATUS_LABELS = {"pass": "✓ pass", "differs": "⚠ **differs**", "fails": "✗ **fails**"}
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 NBVAL_MARKER = re.compile(r"^\s*# NBVAL_\w+\s*$\n?", re.M)
-VERSION_LABELS = {"tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy", "python": "Python"}
+VERSION_LABELS = {
+    "tensorflow": "TensorFlow",
+    "keras": "Keras",
+    "tf_keras": "tf_keras (Keras 2)",
+    "numpy": "NumPy",
+    "python": "Python",
+}
 
 
 def example_notebooks() -> list[Path]:
