@@ -121,7 +121,24 @@ def ran_on_line(notebook: nbformat.NotebookNode) -> str:
     return " · ".join(f"{label} {versions[key]}" for key, label in VERSION_LABELS.items() if key in versions)
 
 
-ERROR_LINE = re.compile(r"^(ValueError|AttributeError|IndexError|TypeError|KeyError|UserWarning): (.+)$", re.M)
+ERROR_KINDS = (
+    "ValueError|AttributeError|IndexError|TypeError|KeyError|NotImplementedError|RuntimeError|OSError|"
+    "FileNotFoundError|UnimplementedError|UserWarning"
+)
+# What Keras printed: the pinned Keras 3 as is; Keras 2 (tf_keras, on the migration pages) printed
+# with "[Keras 2] " in front, so a reader sees which version said it and the index can say it too.
+ERROR_LINE = re.compile(rf"^(\[Keras 2\] )?({ERROR_KINDS}): (.+)$", re.M)
+# An older Keras 3 wording, cited in a markdown cell from keras-team/keras's source at a release:
+#   Keras 3.0.0 to 3.4.1 printed it as ([keras/src/x.py](https://github.com/keras-team/keras/blob/v3.4.1/keras/src/x.py)):
+#
+#   ```text
+#   ValueError: the message
+#   ```
+CITED_WORDING = re.compile(
+    r"^Keras (3\.[\d.]+(?: to 3\.[\d.]+)?) printed it as \(\[([^\]]+)\]\((https://github\.com/keras-team/keras/"
+    rf"blob/v3\.[^)\s]+)\)\):[ \t]*\n[ \t]*\n```text\n({ERROR_KINDS}): (.+?)\n```",
+    re.M,
+)
 NOT_KERAS = ("already in ",)  # messages the examples' own helper functions raise
 VERSION_CHECK_TAG = "version-check"  # the cell build_notebooks.py puts first, for Colab; not shown
 HEADING = re.compile(r'<h([1-6])[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
@@ -139,22 +156,37 @@ def title_of(notebook: nbformat.NotebookNode) -> str:
 
 
 def cell_errors(cell: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    """(exception type, message) for each error a cell prints, as Keras worded it.
+    """(kind, message) for each error a cell prints, as Keras worded it, or, in a markdown cell,
+    for each older Keras 3 wording it cites. The kind is the exception's class, with the version in
+    brackets where it is not the pinned Keras 3: "[Keras 2] ValueError", "[Keras 3.0.0 to 3.4.1] ValueError".
 
     A message of the form "Exception encountered when calling X.call()." is followed by its real
     reason on a later line; that reason is kept with it. Values Keras appends after
     "Target variable:" are cut, since they are the example's numbers, not the message.
     """
+    if cell.cell_type == "markdown":
+        return [(f"[Keras {m.group(1)}] {m.group(4)}", m.group(5)) for m in CITED_WORDING.finditer(cell.source)]
     found = []
     text = ANSI_ESCAPE.sub("", "".join(o.get("text", "") for o in cell.get("outputs", [])))
     for match in ERROR_LINE.finditer(text):
-        kind, message = match.group(1), match.group(2).split(" Target variable:")[0]
+        kind = f"[Keras 2] {match.group(2)}" if match.group(1) else match.group(2)
+        message = match.group(3).split(" Target variable:")[0]
         if message.startswith("Exception encountered when calling"):
             rest = [line.strip() for line in text[match.end() :].splitlines() if line.strip()]
             message = f"{message} {rest[0]}" if rest else message
         if not message.startswith(NOT_KERAS) and (kind, message) not in found:
             found.append((kind, message))
     return found
+
+
+def exception_of(kind: str) -> str:
+    """"[Keras 2] ValueError" -> "ValueError"."""
+    return kind.rsplit("] ", 1)[-1]
+
+
+def wording_of(kind: str) -> str:
+    """"[Keras 2] ValueError" -> "Keras 2"; "" for the pinned Keras 3."""
+    return kind[1:].split("] ", 1)[0] if kind.startswith("[") else ""
 
 
 def reproduced_errors(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
@@ -258,8 +290,14 @@ def error_index_markdown(notebooks: list[tuple[PurePosixPath, nbformat.NotebookN
         "`<shape>` and `<n>`. Under each message, every cause the examples show, linking to the "
         "section that reproduces it and runs the fix, with the words Keras printed there. Built "
         "from the examples' stored outputs, so it lists nothing they do not print.",
+        "A message marked **[Keras 2]** is the wording Keras 2 printed (`tf.keras` up to TensorFlow "
+        "2.15), produced here by running the same code on the pinned `tf_keras`; one marked with a "
+        "Keras 3 release, such as **[Keras 3.0.0 to 3.4.1]**, is how that release worded a message that "
+        "the pinned Keras words differently, cited from keras-team/keras's source on the page that "
+        "links it. Each sits beside the current wording of the same error.",
     ]
-    for (kind, family), causes in sorted(families.items(), key=lambda item: (item[0][0], item[0][1].lower())):
+    order = lambda item: (exception_of(item[0][0]), item[0][1].lower(), wording_of(item[0][0]))  # noqa: E731
+    for (kind, family), causes in sorted(families.items(), key=order):
         parts.append(f"## {heading_text(kind, family)}")
         parts.append(fenced(f"{kind}: {family}", "text"))
         items = []
@@ -267,9 +305,10 @@ def error_index_markdown(notebooks: list[tuple[PurePosixPath, nbformat.NotebookN
             target = f"{page}#{anchor}" if anchor else page
             said = [specific_part(m, family) for m in cause["messages"]]
             said_text = "; ".join(f"`{s}`" if "`" not in s else f"`` {s} ``" for s in said if s)
+            who = f"{wording_of(kind)} said" if wording_of(kind) else "Keras said"
             items.append(
                 f"- [{cause['section']}]({target}) on *{cause['page_title']}*"
-                + (f"  \n  Keras said: {said_text}" if said_text else "")
+                + (f"  \n  {who}: {said_text}" if said_text else "")
             )
         parts.append(("Caused by:" if len(items) > 1 else "Cause:") + "\n\n" + "\n".join(items))
     return "\n\n".join(parts) + "\n"
@@ -301,6 +340,35 @@ def promise_of(markdown_text: str) -> str:
     return ""
 
 
+def errors_section(errors: list[tuple[str, str, str, str]], page_title: str) -> list[str]:
+    """The page's closing list of its errors: one heading per message family (raw HTML: searchable,
+    kept out of the table of contents), so a pasted message finds this page as it finds the error
+    index. The wordings the page prints come first, then the older Keras 3 wordings it cites."""
+    families: dict[str, dict[str, str]] = {}
+    for kind, message, anchor, heading in errors:
+        families.setdefault(f"{kind}: {generalise(message)}", {})[anchor] = heading or page_title
+    cited = [f for f in families if wording_of(f.split(": ", 1)[0]).startswith("Keras 3")]
+    printed = [f for f in families if f not in cited]
+    intro = "Each one is printed by a cell above, then fixed there"
+    if any(f.startswith("[Keras 2]") for f in printed):
+        intro += " ([Keras 2] marks the wording Keras 2 printed, run on `tf_keras`)"
+    intro += ". All are listed by cause in the [error index](../../errors.md)."
+    parts = ["## Errors reproduced on this page", intro]
+    for number, family in enumerate(printed + cited, 1):
+        if family == next(iter(cited), None):
+            parts.append(
+                "Older Keras 3 releases worded some of them differently; the page cites each from "
+                "keras-team/keras's source at that release:"
+            )
+        said = "Cited, and fixed, in" if family in cited else "Reproduced and fixed in"
+        links = ", ".join(f'<a href="#{anchor}">{html.escape(text)}</a>' for anchor, text in families[family].items())
+        parts.append(
+            f'<h3 class="nb-error" id="reproduced-error-{number}">{html.escape(family.replace("`", ""))}</h3>\n'
+            f"<p>{said}: {links}.</p>"
+        )
+    return parts
+
+
 def notebook_to_markdown(
     notebook: nbformat.NotebookNode,
     stem: str,
@@ -318,6 +386,7 @@ def notebook_to_markdown(
     for index, (cell, (anchor, heading)) in enumerate(zip(cells, sections, strict=True)):
         if cell.cell_type == "markdown":
             parts.append(cell.source)
+            errors += [(kind, message, anchor, heading) for kind, message in cell_errors(cell)]
         elif cell.cell_type == "code":
             code_so_far += cell.source + "\n"
             parts.append(fenced(NBVAL_MARKER.sub("", cell.source), "python"))
@@ -336,22 +405,7 @@ def notebook_to_markdown(
                 f"{links or f'Download: [notebook]({stem}.ipynb) · [script]({stem}.py)'}</p>"
             )
     if errors:
-        # One heading per message family (raw HTML: searchable, kept out of the table of contents),
-        # so a pasted message finds this page as it finds the error index.
-        parts.append("## Errors reproduced on this page")
-        parts.append(
-            "Each one is printed by a cell above, then fixed there. All are listed by cause in the "
-            "[error index](../../errors.md)."
-        )
-        families: dict[str, dict[str, str]] = {}
-        for kind, message, anchor, heading in errors:
-            families.setdefault(f"{kind}: {generalise(message)}", {})[anchor] = heading or title_of(notebook)
-        for number, (family, sections) in enumerate(families.items(), 1):
-            links = ", ".join(f'<a href="#{anchor}">{html.escape(text)}</a>' for anchor, text in sections.items())
-            parts.append(
-                f'<h3 class="nb-error" id="reproduced-error-{number}">{html.escape(family.replace("`", ""))}</h3>\n'
-                f"<p>Reproduced and fixed in: {links}.</p>"
-            )
+        parts += errors_section(errors, title_of(notebook))
     return "\n\n".join(parts) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -27,21 +28,36 @@ def draws_diagram(example: Path) -> bool:
     return "plot_model(" in example.with_suffix(".py").read_text()
 
 
+def runs_torch_backend(example: Path) -> bool:
+    """The example starts a process on the PyTorch backend (its notebook runs on TensorFlow)."""
+    return 'KERAS_BACKEND="torch"' in example.with_suffix(".py").read_text()
+
+
+def missing_for(example: Path) -> str | None:
+    """Why this example cannot run on this machine, or None when it can."""
+    if draws_diagram(example) and not shutil.which("dot"):
+        return (
+            "Graphviz's `dot` is not installed (apt-get install graphviz): "
+            "this example draws a model diagram with keras.utils.plot_model"
+        )
+    if runs_torch_backend(example) and importlib.util.find_spec("torch") is None:
+        return (
+            "PyTorch is not installed (pip install -r requirements-backends.txt): "
+            "this example runs a step on the PyTorch backend"
+        )
+    return None
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Without Graphviz, skip running the examples that draw diagrams, and say why."""
-    if shutil.which("dot"):
-        return
-    skip = pytest.mark.skip(
-        reason="Graphviz's `dot` is not installed (apt-get install graphviz): "
-        "this example draws a model diagram with keras.utils.plot_model"
-    )
+    """Skip running the examples this machine lacks something for, and say what."""
     for item in items:
         path = Path(str(item.path))
         if path.suffix == ".ipynb":
             example = path
-        elif getattr(item, "originalname", "") == "test_example_runs_as_script":
+        elif getattr(item, "originalname", "") == "test_example_script_agrees_with_the_matrix":
             example = item.callspec.params["source"]
         else:
             continue
-        if draws_diagram(example):
-            item.add_marker(skip)
+        reason = missing_for(example)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
