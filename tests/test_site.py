@@ -12,7 +12,14 @@ import nbformat
 import pytest
 import yaml
 from conftest import EXAMPLE_SOURCES, ROOT, example_id
-from site_hooks import ANSI_ESCAPE, cell_errors, generalise, page_cells, requirement_pins
+from site_hooks import (
+    ANSI_ESCAPE,
+    CITED_WORDING,
+    cell_errors,
+    generalise,
+    page_cells,
+    requirement_pins,
+)
 
 
 def nav_pages(nav: list) -> list[str]:
@@ -106,6 +113,35 @@ def test_error_index_lists_every_error_the_examples_print(site: Path) -> None:
                 assert index.count(f"<code>{family}\n</code>") == 1, f"not once in the index: {family[:80]}"
                 assert f'href="../{page}/' in index, f"no cause links to {page}"
     assert count >= 20
+
+
+def test_keras_2_and_older_keras_3_wordings_are_read_with_their_version() -> None:
+    printed = nbformat.v4.new_code_cell("")
+    printed.outputs = [
+        nbformat.v4.new_output(
+            "stream", name="stdout", text="[Keras 2] ValueError: Graph disconnected.\nValueError: Now worded so.\n"
+        )
+    ]
+    assert cell_errors(printed) == [("[Keras 2] ValueError", "Graph disconnected."), ("ValueError", "Now worded so.")]
+    cited = nbformat.v4.new_markdown_cell(
+        "Keras 3.0.0 to 3.4.1 printed it as ([keras/src/models/model.py]"
+        "(https://github.com/keras-team/keras/blob/v3.4.1/keras/src/models/model.py)):\n\n"
+        "```text\nValueError: Once worded so.\n```\n"
+    )
+    assert cell_errors(cited) == [("[Keras 3.0.0 to 3.4.1] ValueError", "Once worded so.")]
+    assert cell_errors(nbformat.v4.new_markdown_cell("```text\nValueError: shown, not cited\n```")) == []
+
+
+def test_cited_wordings_link_the_file_at_the_last_release_they_name() -> None:
+    cited = 0
+    for source in EXAMPLE_SOURCES:
+        for cell in page_cells(nbformat.read(source.with_suffix(".ipynb"), as_version=4)):
+            for match in CITED_WORDING.finditer(cell.source if cell.cell_type == "markdown" else ""):
+                cited += 1
+                last = match.group(1).split(" to ")[-1]
+                path, url = match.group(2), match.group(3)
+                assert url.endswith(f"/blob/v{last}/{path}") or f"/blob/v{last}/{path}#" in url, url
+    assert cited >= 1, "no page cites an older Keras 3 wording"
 
 
 @pytest.mark.parametrize(
