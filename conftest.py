@@ -1,4 +1,5 @@
-"""Shared setup: the example environment and the list of examples."""
+"""Shared setup for every pytest run, from any folder (tests/ or examples/ alone): the example
+environment, applied before nbval starts a kernel, and the list of examples."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from build_notebooks import example_sources  # noqa: E402
