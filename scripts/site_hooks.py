@@ -209,7 +209,7 @@ GENERALISE = [
     (r"^'\w+' object has no attribute", "'<class>' object has no attribute"),
     (r"\((?:None|\d+)(?:,\s*(?:None|\d+))*,?\)", "<shape>"),
     (r"\[(?:None|\d+)(?:\s+(?:None|\d+))+\]", "<shape>"),
-    (r"\[<shape>(?:, <shape>)+\]", "[<shape>, ...]"),
+    (r"\[<shape>(?:, <shape>)*\]", "[<shape>, ...]"),  # one shape or several: the same cause
     (r"(?<![\w.])\d+(?![\w.])", "<n>"),
 ]
 

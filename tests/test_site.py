@@ -169,6 +169,10 @@ def test_cited_wordings_link_the_file_at_the_last_release_they_name() -> None:
         ),
         ("'Dense' object has no attribute 'output_shape'", "'Conv2D' object has no attribute 'output_shape'"),
         (
+            "A `Dot` layer should be called on a list of 2 inputs. Received: input_shape=[(None, 8)]",
+            "A `Dot` layer should be called on a list of 2 inputs. Received: input_shape=[(None, 8), (None, 8), (None, 4)]",
+        ),
+        (
             "Computed output size would be zero or negative. Received `inputs shape=(None, 1, 1, 3)`, "
             "`kernel shape=(3, 3, 3, 8)`, `dilation_rate=[1 1]`, `strides=(1, 1)`, `padding=valid`.",
             "Computed output size would be zero or negative. Received `inputs shape=(None, 2, 2, 64)`, "
