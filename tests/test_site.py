@@ -11,7 +11,6 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from conftest import EXAMPLE_SOURCES, ROOT, example_id
 from site_hooks import (
     ANSI_ESCAPE,
     CITED_WORDING,
@@ -20,6 +19,8 @@ from site_hooks import (
     page_cells,
     requirement_pins,
 )
+
+from conftest import EXAMPLE_SOURCES, ROOT, example_id
 
 
 def nav_pages(nav: list) -> list[str]:
@@ -170,7 +171,8 @@ def test_cited_wordings_link_the_file_at_the_last_release_they_name() -> None:
         ("'Dense' object has no attribute 'output_shape'", "'Conv2D' object has no attribute 'output_shape'"),
         (
             "A `Dot` layer should be called on a list of 2 inputs. Received: input_shape=[(None, 8)]",
-            "A `Dot` layer should be called on a list of 2 inputs. Received: input_shape=[(None, 8), (None, 8), (None, 4)]",
+            "A `Dot` layer should be called on a list of 2 inputs. "
+            "Received: input_shape=[(None, 8), (None, 4), (None, 4)]",
         ),
         (
             "Computed output size would be zero or negative. Received `inputs shape=(None, 1, 1, 3)`, "
