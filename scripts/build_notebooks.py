@@ -143,10 +143,10 @@ def keep_unchanged_outputs(notebook: nbformat.NotebookNode, target: Path) -> Non
             cell.outputs = old
 
 
-def build(source: Path) -> Path:
+def execute(source: Path, allow_errors: bool = False) -> nbformat.NotebookNode:
+    """The example's notebook, executed top to bottom in a fresh kernel of this interpreter."""
     notebook = jupytext.read(source)
-    packages = versioned_packages(source)
-    notebook.cells.insert(0, version_check_cell(pinned(packages)))
+    notebook.cells.insert(0, version_check_cell(pinned(versioned_packages(source))))
     for index, cell in enumerate(notebook.cells):
         cell.id = f"cell-{index:03d}"  # random ids would change the file on every rebuild
     notebook.metadata["kernelspec"] = {
@@ -165,12 +165,18 @@ def build(source: Path) -> Path:
         timeout=CELL_TIMEOUT_S,
         resources={"metadata": {"path": str(source.parent)}},
         record_timing=False,
+        allow_errors=allow_errors,
     )
     client.execute()
     for cell in notebook.cells:
         if cell.cell_type == "code":
             merge_streams(cell)
-    notebook.metadata["ran_on"] = ran_on(packages)
+    return notebook
+
+
+def build(source: Path) -> Path:
+    notebook = execute(source)
+    notebook.metadata["ran_on"] = ran_on(versioned_packages(source))
     target = source.with_suffix(".ipynb")
     keep_unchanged_outputs(notebook, target)
     nbformat.write(notebook, target)
