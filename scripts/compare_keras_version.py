@@ -48,6 +48,7 @@ ERROR = re.compile(rf"^(?:\[Keras 2\] )?(\w*(?:{ERROR_KINDS}|Error|Warning)):")
 @dataclass
 class Difference:
     cell: int
+    section: str
     kind: str
     stored: str
     fresh: str
@@ -96,13 +97,16 @@ def compare(source: Path) -> list[Difference]:
     stored = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
     fresh = execute(source, allow_errors=True)
     differences = []
+    section = ""
     cells = zip(stored.cells, fresh.cells, strict=True)  # the same source: the same cells
     for number, (old, new) in enumerate(cells):
-        if old.cell_type != "code":
+        if old.cell_type == "markdown":
+            headings = [line.lstrip("# ") for line in old.source.splitlines() if line.startswith("#")]
+            section = headings[-1] if headings else section
             continue
         kind = classify(cell_text(old), cell_text(new))
         if kind:
-            differences.append(Difference(number, kind, cell_text(old), cell_text(new)))
+            differences.append(Difference(number, section, kind, cell_text(old), cell_text(new)))
     return differences
 
 
@@ -133,7 +137,7 @@ def report_markdown(requirement: str, version: str, results: dict[str, list[Diff
         for kind in CLASSES[:3]:  # version lines need no reading
             for d in (d for d in differences if d.kind == kind):
                 diff = difflib.unified_diff(d.stored.splitlines(), d.fresh.splitlines(), "stored", "fresh", lineterm="")
-                lines += ["", f"## {example}, cell {d.cell}: {kind}", "", "```diff", *diff, "```"]
+                lines += ["", f"## {example}, cell {d.cell} ({d.section}): {kind}", "", "```diff", *diff, "```"]
     return "\n".join(lines) + "\n"
 
 
