@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from backend_matrix import BACKENDS, MATRIX_FILE, check
+
 from conftest import EXAMPLE_SOURCES, example_id
 
 MATRIX = json.loads(MATRIX_FILE.read_text())

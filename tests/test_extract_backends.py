@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from extraction_tool.cli import main
+
+from conftest import ROOT
 
 PROGRAM = ROOT / "scripts" / "extract_layers.py"
 NAMES = ["block__branch_3", "head", "block__merge.in0.branch_1", "block__merge.in1.branch_3", "join.in1.meta_dense"]

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from extraction_tool.cli import KILL_AFTER_ENV, main
+
+from conftest import ROOT
 
 PROGRAM = ROOT / "scripts" / "extract_layers.py"
 

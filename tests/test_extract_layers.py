@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from extraction_tool.cli import main
+
+from conftest import ROOT
 
 PROGRAM = ROOT / "scripts" / "extract_layers.py"
 LAYERS = ["stem", "block/branch_3", "head"]

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from extraction_tool.cli import KILL_AFTER_ENV
 from extraction_tool.engine_ray import JOIN_TIMEOUT_ENV
+
+from conftest import ROOT
 
 PROGRAM = ROOT / "scripts" / "extract_layers.py"
 HAS_RAY = importlib.util.find_spec("ray") is not None

@@ -9,8 +9,9 @@ import jupytext
 import nbformat
 import pytest
 from build_notebooks import VERSION_CHECK_TAG, pinned, version_check_cell, versioned_packages
-from conftest import EXAMPLE_SOURCES, ROOT, example_id
 from site_hooks import requirement_pins
+
+from conftest import EXAMPLE_SOURCES, ROOT, example_id
 
 PINS = requirement_pins()
 NOISE = {
