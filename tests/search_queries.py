@@ -12,6 +12,7 @@ C = "examples/concatenate/"
 L = "examples/layer_access/"
 W = "examples/weights/"
 X = "examples/extraction/"
+M = "examples/migration/"
 
 QUERIES: list[tuple[str, tuple[str, ...]]] = [
     # Errors, as Keras prints them (other names and shapes)
@@ -43,15 +44,15 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
     ("UserWarning: `build()` was called on layer 'my_model', however the layer does not have a `build()` "
      "method implemented and it looks like it has unbuilt state.", (L + "04_subclassed/",)),
     ("AttributeError: The layer encoder has never been called and thus has no defined output.",
-     (L + "04_subclassed/", L + "06_keras2_habits/")),
+     (L + "04_subclassed/", M + "05_reaching_values/")),
     ("AttributeError: The layer sequential_3 has never been called and thus has no defined input.",
-     (L + "06_keras2_habits/",)),
+     (M + "05_reaching_values/",)),
     ("ValueError: Requested the deserialization of a `Lambda` layer whose `function` is a Python lambda. "
      "This carries a potential risk of arbitrary code execution and thus it is disallowed by default.",
      (L + "05_save_and_load/",)),
-    ("AttributeError: 'Conv2D' object has no attribute 'output_shape'", (L + "06_keras2_habits/",)),
-    ("AttributeError: 'Conv2D' object has no attribute 'get_output_at'", (L + "06_keras2_habits/",)),
-    ("AttributeError: module 'keras.backend' has no attribute 'function'", (L + "06_keras2_habits/",)),
+    ("AttributeError: 'Conv2D' object has no attribute 'output_shape'", (M + "05_reaching_values/",)),
+    ("AttributeError: 'Conv2D' object has no attribute 'get_output_at'", (M + "05_reaching_values/",)),
+    ("AttributeError: module 'keras.backend' has no attribute 'function'", (M + "05_reaching_values/",)),
     ("ValueError: You called `set_weights(weights)` on layer 'dense_5' with a weight list of length 3, "
      "but the layer was expecting 2 weights.", (W + "02_reassigning/",)),
     ("ValueError: Layer conv_block weight shape (3, 3, 16, 32) is not compatible with provided weight "
@@ -82,7 +83,7 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
     ("list all layers of nested models recursively", (L + "03_recursion/",)),
     ("layers of a subclassed model", (L + "04_subclassed/",)),
     ("load model with Lambda layer safe_mode", (L + "05_save_and_load/",)),
-    ("layer.output_shape keras 3", (L + "06_keras2_habits/",)),
+    ("layer.output_shape keras 3", (M + "05_reaching_values/",)),
     ("get_weights kernel and bias", (W + "01_reading/",)),
     ("set weights of one layer", (W + "02_reassigning/",)),
     ("copy weights from one model to another", (W + "03_moving_between_models/",)),
