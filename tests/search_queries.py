@@ -91,4 +91,95 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
     ("intermediate layer output", (X + "01_submodels/", X + "02_one_pass/")),
     ("outputs of every branch in one pass", (X + "02_one_pass/",)),
     ("save activations of a whole dataset to disk", (X + "03_dataset_to_disk/",)),
+    # From Keras 2 to Keras 3: what Keras 2 (tf.keras up to TensorFlow 2.15, here tf_keras) printed,
+    # what older and current Keras 3 print, and what a migrating reader types
+    ("TypeError: You are passing KerasTensor(type_spec=TensorSpec(shape=(None, 16), dtype=tf.float32, name=None), "
+     "name='dense_3/BiasAdd:0', description=\"created by layer 'dense_3'\"), an intermediate Keras symbolic "
+     "input/output, to a TF API that does not allow registering custom dispatchers, such as `tf.cond`, "
+     "`tf.function`, gradient tapes, or `tf.map_fn`.", (M + "01_tf_functions/",)),
+    ("TypeError: Could not build a TypeSpec for KerasTensor(type_spec=TensorSpec(shape=(None, 32), "
+     "dtype=tf.float32, name=None), name='dense_1/Relu:0', description=\"created by layer 'dense_1'\") "
+     "of unsupported type <class 'keras.src.engine.keras_tensor.KerasTensor'>.", (M + "01_tf_functions/",)),
+    ("ValueError: A KerasTensor cannot be used as input to a TensorFlow function. A KerasTensor is a symbolic "
+     "placeholder for a shape and dtype, used when constructing Keras Functional models or Keras Functions. "
+     "You can only use it as input to a Keras layer or a Keras operation (from the namespaces `keras.layers` "
+     "and `keras.operations`).", (M + "01_tf_functions/",)),
+    ("tf.concat on a keras Input fails after upgrading to TensorFlow 2.16", (M + "01_tf_functions/",)),
+    ("replace TFOpLambda tf.split in Keras 3", (M + "01_tf_functions/",)),
+    ("ValueError: Requested the deserialization of a Lambda layer with a Python `lambda` inside it. This "
+     "carries a potential risk of arbitrary code execution and thus it is disallowed by default.",
+     (M + "02_lambda_layers/", L + "05_save_and_load/")),
+    ("NotImplementedError: Exception encountered when calling Lambda.call(). We could not automatically infer "
+     "the shape of the Lambda's output. Please specify the `output_shape` argument for this Lambda layer.",
+     (M + "02_lambda_layers/",)),
+    ("AttributeError: module 'keras.backend' has no attribute 'expand_dims'", (M + "02_lambda_layers/",)),
+    ("ValueError: The `{arg_name}` of this `Lambda` layer is a Python lambda. Deserializing it is unsafe.",
+     (M + "02_lambda_layers/",)),
+    ("load keras 2 h5 model with Lambda layer in keras 3", (M + "02_lambda_layers/",)),
+    ("ValueError: Layer \"model_3\" expects 2 input(s), but it received 1 input tensors. Inputs received: "
+     "[<tf.Tensor 'IteratorGetNext:0' shape=(None, 128) dtype=float32>]", (M + "03_input_output_structures/",)),
+    ("ValueError: Layer 'functional_1' expected 3 input(s). Received 2 instead.", (M + "03_input_output_structures/",)),
+    ("UserWarning: The structure of `inputs` doesn't match the expected structure: ['input_layer']. "
+     "Received: the structure of inputs=*", (M + "03_input_output_structures/",)),
+    ("keras 3 model.output returns a list instead of a tensor", (M + "03_input_output_structures/",)),
+    ("TypeError: Could not deserialize class 'Functional' because its parent module "
+     "keras.src.models.functional cannot be imported.", (M + "04_saving_and_loading/",)),
+    ("TypeError: Error when deserializing class 'InputLayer' using config={'batch_shape': [None, 224, 224, 3], "
+     "'dtype': 'float32', 'sparse': False, 'name': 'input_layer'}. Exception encountered: Unrecognized keyword "
+     "arguments: ['batch_shape']", (M + "04_saving_and_loading/",)),
+    ("ValueError: Shape mismatch in layer #3 (named dense_2) for weight dense_2/kernel:0. Weight expects shape "
+     "(128, 10). Received saved weight with shape (64, 10)", (M + "04_saving_and_loading/",)),
+    ("ValueError: Unable to load weights saved in HDF5 format into a subclassed Model which has not created "
+     "its variables yet. Call the Model first, then load the weights.", (M + "04_saving_and_loading/",)),
+    ("ValueError: Layer count mismatch when loading weights from file. Model expected 0 layers, found 5 saved "
+     "layers.", (M + "04_saving_and_loading/",)),
+    ("ValueError: File format not supported: filepath=saved_model_dir. Keras 3 only supports V3 `.keras` files "
+     "and legacy H5 format files (`.h5` extension).", (M + "04_saving_and_loading/",)),
+    ("Could not deserialize 'keras.metrics.mae' because it is not a KerasSaveable subclass",
+     (M + "04_saving_and_loading/",)),
+    ("load tf.keras SavedModel in keras 3", (M + "04_saving_and_loading/",)),
+    ("AttributeError: The layer \"conv_shared\" has multiple inbound nodes, with different output shapes. "
+     "Hence the notion of \"output shape\" is ill-defined for the layer.", (M + "05_reaching_values/",)),
+    ("AttributeError: Layer dense_4 has no inbound nodes.", (M + "05_reaching_values/",)),
+    ("AttributeError: 'Dense' object has no attribute 'inbound_nodes'", (M + "05_reaching_values/",)),
+    ("ValueError: Found unexpected instance while processing input tensors for keras functional model. "
+     "Expecting KerasTensor which is from tf.keras.Input() or output from keras layer call(). Got: 1",
+     (M + "05_reaching_values/",)),
+    ("keras 3 replacement for K.function intermediate layer output", (M + "05_reaching_values/",)),
+    ("ValueError: Found unexpected losses or metrics that do not correspond to any Model output: "
+     "dict_keys(['clf']). Valid mode output names: ['classifier', 'regressor']. Received struct is: "
+     "{'clf': 'accuracy'}.", (M + "06_several_outputs/",)),
+    ("ValueError: For a model with multiple outputs, when providing the `metrics` argument as a list, it should "
+     "have as many entries as the model has outputs. Received: metrics=['accuracy'] of length 1 whereas the "
+     "model has 3 outputs.", (M + "06_several_outputs/",)),
+    ("ValueError: Expected keys ['age', 'gender'] in loss dict, but found loss.keys()=['gender']",
+     (M + "06_several_outputs/",)),
+    ("accuracy metric for every output of a multi-output model keras 3", (M + "06_several_outputs/",)),
+    ("ValueError: Exception encountered when calling layer 'add_4' (type Add). A merge layer should be called "
+     "on a list of inputs. Received: inputs=Tensor(\"Placeholder:0\", shape=(None, 7, 7, 512), "
+     "dtype=float32) (not a list of tensors)", (M + "07_cutting_models/",)),
+    ("ValueError: Found input tensor cannot be reached given provided output tensors. Please make sure the "
+     "tensor KerasTensor(type_spec=TensorSpec(shape=(None, 224, 224, 3), dtype=tf.float32, name='input_1'), "
+     "name='input_1', description=\"created by layer 'input_1'\") is included in the model inputs when "
+     "building functional model.", (M + "07_cutting_models/",)),
+    ("ValueError: Graph disconnected: cannot obtain value for tensor KerasTensor(type_spec=TensorSpec("
+     "shape=(None, 32, 32, 3), dtype=tf.float32, name='input_2'), name='input_2', description=\"created by "
+     "layer 'input_2'\") at layer \"conv1\". The following previous layers were accessed without issue: []",
+     (M + "07_cutting_models/",)),
+    ("AttributeError: The layer \"dense_2\" has multiple inbound nodes, with different input shapes. Hence "
+     "the notion of \"input shape\" is ill-defined for the layer. Use `get_input_shape_at(node_index)` "
+     "instead.", (M + "07_cutting_models/",)),
+    ("split a keras model with skip connections into two models", (M + "07_cutting_models/",)),
+    # Questions from the same trial that belong on earlier pages
+    ("ValueError: Exception encountered when calling Dot.call(). Cannot perform batch_dot over axis 0. If your "
+     "inputs are not batched, add a dummy batch dimension to your inputs using keras.ops.expand_dims(x, 0)",
+     ("examples/building/02_merge_layers/",)),
+    ("ValueError: Incompatible input shapes: axis values 64 (at axis 2) != 10 (at axis 1). Full input shapes: "
+     "(None, 10, 64), (None, 10, 64)", ("examples/building/02_merge_layers/",)),
+    ("keras Dot layer which axes for sequences", ("examples/building/02_merge_layers/",)),
+    ("get the encoder out of a trained siamese model after load_model", ("examples/building/03_shared_layers/",)),
+    ("stop gradient from one output head into shared layers", (W + "04_freezing/",)),
+    ("keras.ops.stop_gradient vs trainable False", (W + "04_freezing/",)),
+    ("AttributeError: 'Sequential' object has no attribute 'parameters'", ("examples/architectures/03_gradients/",)),
+    ("train a keras model with a pytorch training loop torch.optim", ("examples/architectures/03_gradients/",)),
 ]

@@ -42,6 +42,11 @@
 # ## Setup
 
 # %%
+import os
+import subprocess
+import sys
+import textwrap
+
 import keras
 import numpy as np
 from keras import layers
@@ -276,6 +281,87 @@ for name, value, grad in (("skip", skip, grad_skip), ("block", block, grad_block
     print(f"{name:5} contribution per image: {np.round((value * grad).sum(axis=(1, 2, 3)), 4)}")
 
 # %% [markdown]
+# ## A Keras model in a PyTorch training loop
+#
+# On the PyTorch backend a `keras.Model` is also a `torch.nn.Module`: `model.parameters()` lists
+# its weights as torch parameters, so a plain PyTorch loop trains it, with a `torch.optim`
+# optimizer, `loss.backward()` and `optimizer.step()`, and no `compile` or `fit`. The backend is
+# chosen when Keras is imported, and this page runs on TensorFlow, so the loop below runs in a
+# separate Python process started with `KERAS_BACKEND=torch`. The model has two branches
+# joined by a `Concatenate`; the data is 16 random rows, seeded.
+
+# %%
+torch_loop = textwrap.dedent("""
+    import keras
+    import numpy as np
+    import torch
+    from keras import layers
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = torch.tensor(rng.normal(size=(16, 4)).astype("float32"))
+    y = x.sum(dim=1, keepdim=True)
+
+    inputs = keras.Input(shape=(4,), name="features")
+    branch_a = layers.Dense(3, activation="relu", name="branch_a")(inputs)
+    branch_b = layers.Dense(3, activation="tanh", name="branch_b")(inputs)
+    merged = layers.Concatenate(name="merge")([branch_a, branch_b])
+    model = keras.Model(inputs, layers.Dense(1, name="head")(merged), name="two_branches")
+    print("backend:", keras.backend.backend())
+    print("model is a torch.nn.Module:", isinstance(model, torch.nn.Module))
+    parameters = list(model.parameters())
+    print("model.parameters():", len(parameters), "tensors,", sum(p.numel() for p in parameters), "numbers")
+    print("as many numbers as model.count_params():", sum(p.numel() for p in parameters) == model.count_params())
+
+    head_before = keras.ops.convert_to_numpy(model.get_layer("head").kernel).copy()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+    loss_fn = torch.nn.MSELoss()
+    for step in range(3):
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        print(f"step {step}: loss {loss.item():.3f}")
+    head_after = keras.ops.convert_to_numpy(model.get_layer("head").kernel)
+    print("the Keras layer holds the new weights:", not np.allclose(head_before, head_after))
+""")
+result = subprocess.run(
+    [sys.executable, "-c", torch_loop], env=dict(os.environ, KERAS_BACKEND="torch"), capture_output=True, text=True
+)
+print(result.stdout, end="")
+if result.returncode != 0:
+    raise RuntimeError(f"the PyTorch loop failed:\n{result.stderr[-3000:]}")
+
+# %% [markdown]
+# The loss goes down step after step, and the weights the optimizer changed are the Keras
+# layer's own: nothing is copied between Keras and PyTorch.
+#
+# On TensorFlow and JAX the same model is no `torch.nn.Module`. Here, on TensorFlow, the first
+# PyTorch line fails:
+
+# %%
+features = keras.Input(shape=(4,), name="features")
+branch_a = layers.Dense(3, activation="relu", name="branch_a")(features)
+branch_b = layers.Dense(3, activation="tanh", name="branch_b")(features)
+merged = layers.Concatenate(name="merge")([branch_a, branch_b])
+two_branches = keras.Model(features, layers.Dense(1, name="head")(merged), name="two_branches")
+print("backend:", keras.backend.backend())
+try:
+    parameters = list(two_branches.parameters())
+    print("model.parameters():", len(parameters), "tensors")
+except AttributeError as err:
+    print(f"AttributeError: {err}")
+
+# %% [markdown]
+# Readers meet this message running Keras's PyTorch examples
+# ([keras-team/keras#19014](https://github.com/keras-team/keras/issues/19014), with a
+# `Sequential` model; [keras-team/keras-io#1738](https://github.com/keras-team/keras-io/issues/1738)).
+# Set the backend before Keras is imported, with `KERAS_BACKEND=torch` in the environment (or
+# `os.environ["KERAS_BACKEND"] = "torch"` before `import keras`) or in `~/.keras/keras.json`,
+# and check it with `keras.backend.backend()`. On JAX and TensorFlow, train with `fit`, or with
+# the gradient tools of the section above.
+
+# %% [markdown]
 # ## In short
 #
 # - To differentiate with respect to a layer inside a nested backbone, split the model at that
@@ -287,3 +373,6 @@ for name, value, grad in (("skip", skip, grad_skip), ("block", block, grad_block
 # - Grad-CAM: channel weights are the gradient averaged over height and width.
 # - Both inputs of an `Add` get the same gradient; value times gradient estimates, to first
 #   order, which branch moved the score.
+# - With `KERAS_BACKEND=torch` a Keras model is a `torch.nn.Module`: `torch.optim.SGD(model.parameters(), ...)`,
+#   `loss.backward()` and `optimizer.step()` train it. On another backend: "AttributeError:
+#   'Functional' object has no attribute 'parameters'".

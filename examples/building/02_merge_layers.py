@@ -32,7 +32,9 @@
 # ```
 #
 # With `a` and `b` shaped `(None, 8)`: `added` is `(None, 8)`, `joined` is `(None, 16)`,
-# `similarity` is `(None, 1)`.
+# `similarity` is `(None, 1)`. `Dot`'s `axes` count the batch axis as axis 0, which `Dot`
+# cannot use: the features are `axes=1` on vectors, `axes=2` (or `-1`) on `(None, 5, 8)`
+# sequences.
 #
 # "Inputs have incompatible shapes" means the inputs of an element-wise layer differ in size.
 # Project one branch to the other's width with a `Dense` layer (a 1 x 1 `Conv2D` for feature
@@ -88,11 +90,14 @@ print("abs:", np.round(keras.ops.convert_to_numpy(keras.ops.abs(difference)), 4)
 print("length:", np.round(keras.ops.convert_to_numpy(keras.ops.norm(difference, axis=-1)), 4))
 
 # %% [markdown]
-# `Dot(axes=1, normalize=True)` divides by both lengths first, which gives the cosine
-# similarity:
+# `Dot(axes=1, normalize=True)` divides both vectors by their lengths first, which gives the
+# cosine similarity, x . y / (|x| |y|), here 10 / 14:
 
 # %%
-print("cosine:", np.round(keras.ops.convert_to_numpy(layers.Dot(axes=1, normalize=True)([x, y])), 4))
+cosine = keras.ops.convert_to_numpy(layers.Dot(axes=1, normalize=True)([x, y]))
+by_hand = np.sum(x * y, axis=1) / (np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1))
+print("cosine:", np.round(cosine, 4))
+print("equals x . y / (|x| |y|) computed by hand:", np.allclose(cosine[:, 0], by_hand))
 
 # %% [markdown]
 # ## Shapes in and out, and the size of the layer after
@@ -206,6 +211,79 @@ for make in (layers.Subtract, lambda: layers.Dot(axes=1)):
 print("layers.add:", layers.add([a, b]).shape)
 
 # %% [markdown]
+# ## `Dot`: which `axes`
+#
+# `axes` counts the batch axis too, as axis 0. On vectors shaped `(None, 8)` the features are
+# axis 1 (or -1), as in `Dot(axes=1)` above. On sequences of 5 steps of 8 features,
+# `(None, 5, 8)`, the features are axis 2. An integer applies to both inputs; a pair gives
+# the first input's axis, then the second's:
+
+# %%
+steps_a = keras.Input(shape=(5, 8), name="steps_a")
+steps_b = keras.Input(shape=(5, 8), name="steps_b")
+for axes in (1, -1):
+    print(f"vectors, axes={axes}: {layers.Dot(axes=axes)([a, b]).shape}")
+for axes in (2, (2, 2), -1, (1, 1)):
+    print(f"sequences, axes={axes}: {layers.Dot(axes=axes)([steps_a, steps_b]).shape}")
+
+# %% [markdown]
+# `axes=2` (the same as `(2, 2)` and `-1`) dots each step of one sequence with each step of the
+# other: entry `[i, j]` is step `i` of the first with step `j` of the second, the score
+# matrix of dot-product attention. `axes=(1, 1)` sums over the 5 steps instead: entry
+# `[k, l]` is feature `k` of the first times feature `l` of the second, summed over the steps.
+# Both checked against NumPy on random sequences:
+
+# %%
+rng = np.random.default_rng(0)
+seq_a = rng.normal(size=(2, 5, 8)).astype("float32")
+seq_b = rng.normal(size=(2, 5, 8)).astype("float32")
+by_steps = keras.ops.convert_to_numpy(layers.Dot(axes=2)([seq_a, seq_b]))
+by_features = keras.ops.convert_to_numpy(layers.Dot(axes=(1, 1))([seq_a, seq_b]))
+print("axes=2:", by_steps.shape, "| axes=(1, 1):", by_features.shape)
+print("axes=2, step i with step j:", np.allclose(by_steps, np.einsum("bik,bjk->bij", seq_a, seq_b), atol=1e-5))
+print("axes=(1, 1), summed over steps:", np.allclose(by_features, np.einsum("bsk,bsl->bkl", seq_a, seq_b), atol=1e-5))
+
+# %% [markdown]
+# With `normalize=True` each step is divided by its length along the dotted axis, so
+# `Dot(axes=2, normalize=True)` gives the cosine of every pair of steps:
+
+# %%
+step_cosines = keras.ops.convert_to_numpy(layers.Dot(axes=2, normalize=True)([seq_a, seq_b]))
+unit_a = seq_a / np.linalg.norm(seq_a, axis=2, keepdims=True)
+unit_b = seq_b / np.linalg.norm(seq_b, axis=2, keepdims=True)
+print("cosine of each pair of steps:", np.allclose(step_cosines, np.einsum("bik,bjk->bij", unit_a, unit_b), atol=1e-5))
+
+# %% [markdown]
+# A pair that names axes of different sizes fails while the model is built, and the message
+# counts the axes the same way, batch axis included:
+
+# %%
+try:
+    layers.Dot(axes=(2, 1))([steps_a, steps_b])
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# The batch axis itself, `axes=0`, does not fail while the model is built. The output shape it
+# reports, `(8, 1)`, has lost the batch axis; the error comes when data goes through:
+
+# %%
+dot_batch = layers.Dot(axes=0, name="dot_batch")([a, b])
+print("axes=0, built:", dot_batch.shape)
+batch_model = keras.Model([a, b], dot_batch, name="dot_over_batch")
+vectors = np.ones((3, 8), dtype="float32")
+try:
+    batch_model.predict([vectors, vectors], verbose=0)
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+# %% [markdown]
+# The fix is the feature axis, `axes=1` here (`axes=2` or `-1` on sequences). Keras's
+# docstring says that axis 0 cannot be included since Keras 3.12.0
+# ([keras-team/keras#21717](https://github.com/keras-team/keras/issues/21717)); the error
+# message reads the same since Keras 3.0.0.
+
+# %% [markdown]
 # ## ResNet's skip connection is an `Add`
 #
 # A residual block adds its input to what its convolutions computed: same shape in, same shape
@@ -272,4 +350,8 @@ print(f"{projection.name}: {projection.input.shape} -> {projection.output.shape}
 #   it: `Dense(4)` has 16 x 4 + 4 = 68 parameters after it, 8 x 4 + 4 = 36 after `Add`;
 #   `Dot` leaves one number.
 # - `Subtract` and `Dot` take exactly two inputs; the others a list of one or more.
+# - `Dot`'s `axes` count the batch axis as 0: `axes=1` on `(None, 8)` gives `(None, 1)`;
+#   on `(None, 5, 8)`, `axes=2` (`(2, 2)`, `-1`) gives `(None, 5, 5)` and `(1, 1)` gives
+#   `(None, 8, 8)`. `axes=0` builds a batch-less `(8, 1)` and fails on data ("Cannot perform
+#   batch_dot over axis 0"). `normalize=True` gives the cosine.
 # - ResNet's skip connection is an `Add` (16 in ResNet50, no `Concatenate`).

@@ -32,6 +32,9 @@
 # For a layer called twice, `layer.output` is the output of its *first* call only. Keep the
 # tensors each call returns (`left_vector`, `right_vector`), or read them from the input of the
 # layer that follows.
+#
+# In a siamese model loaded from a file, `loaded.get_layer("encoder")` is the trained encoder:
+# call it (or `predict` with it) on single items.
 
 # %% [markdown]
 # ## Setup
@@ -208,6 +211,49 @@ from_kept = [keras.ops.convert_to_numpy(v) for v in vectors([items, other_items]
 print("same as the kept tensors:", all(np.allclose(x, y) for x, y in zip(from_loaded, from_kept, strict=True)))
 
 # %% [markdown]
+# ## The trained encoder, out of a loaded siamese model
+#
+# After training you usually want the encoder alone: one item in, one vector out. In the model
+# loaded above it is still one layer, found by its name. Call it on single items, or `predict`
+# with it: it holds the trained weights, so its vectors are those the siamese model computes
+# inside.
+
+# %%
+loaded_encoder = loaded.get_layer("encoder")
+print(type(loaded_encoder).__name__, loaded_encoder.name, len(loaded_encoder.weights), "variables")
+left_embeddings = keras.ops.convert_to_numpy(loaded_encoder(items))
+right_embeddings = loaded_encoder.predict(other_items, verbose=0)
+print("embeddings:", left_embeddings.shape, right_embeddings.shape)
+print("left items, same vectors as inside the loaded model:", np.allclose(left_embeddings, from_loaded[0], atol=1e-6))
+print("right items, same vectors as inside the loaded model:", np.allclose(right_embeddings, from_loaded[1], atol=1e-6))
+
+# %% [markdown]
+# To keep it as a file of its own, save that layer: it is a complete model.
+
+# %%
+encoder_file = f"{tempfile.mkdtemp()}/encoder.keras"
+loaded_encoder.save(encoder_file)
+encoder_alone = keras.models.load_model(encoder_file)
+reloaded_vectors = keras.ops.convert_to_numpy(encoder_alone(items))
+print("encoder reloaded alone, same vectors:", np.allclose(reloaded_vectors, left_embeddings, atol=1e-6))
+
+# %% [markdown]
+# Reaching for the loaded encoder's `.input` and `.output` instead: they are those of its own
+# graph (its `item` input, not `left` or `right`), as for `encoder` before saving. A model from
+# the siamese inputs to `.output` fails; a model from `.input` to `.output` works and is the
+# encoder again, with the same weights.
+
+# %%
+print("encoder input:", loaded_encoder.input.name, loaded_encoder.input.shape, "| output:", loaded_encoder.output.shape)
+try:
+    keras.Model(loaded.inputs, loaded_encoder.output)
+except ValueError as err:
+    print(f"ValueError: {err}")
+own_graph = keras.Model(loaded_encoder.input, loaded_encoder.output, name="own_graph")
+own_vectors = keras.ops.convert_to_numpy(own_graph(items))
+print("Model(encoder.input, encoder.output), same vectors:", np.allclose(own_vectors, left_embeddings, atol=1e-6))
+
+# %% [markdown]
 # ## In short
 #
 # - Call one layer or model on several inputs to share its weights: the model lists it once
@@ -218,3 +264,6 @@ print("same as the kept tensors:", all(np.allclose(x, y) for x, y in zip(from_lo
 #   model: "is not connected to `inputs`".
 # - Get each call's output from the tensors the calls return, or, in a loaded model, from the
 #   `input` of the layer that receives them.
+# - The trained encoder of a loaded siamese model is `loaded.get_layer("encoder")`: call it (or
+#   `predict`, `save`) on single items; its vectors equal those inside the model.
+#   `keras.Model(loaded.inputs, encoder.output)` fails: "is not connected to `inputs`".

@@ -32,6 +32,9 @@
 # works too, as long as nothing built the optimizer in between: `fit` and `train_on_batch` do,
 # `evaluate` does on JAX and PyTorch, and a model loaded from a `.keras` file saved after
 # `compile` comes back with its optimizer built. After any of those, freeze, then compile again.
+#
+# To freeze a shared trunk for one head only, and keep training it from the others, feed that
+# head `keras.ops.stop_gradient(trunk)` instead of `trunk` (last section).
 
 # %% [markdown]
 # ## Setup
@@ -189,6 +192,108 @@ loaded.fit(x, y, batch_size=32, epochs=1, verbose=0)
 print("loaded, frozen, compiled again, branch_a moved:", moved(loaded, before)["branch_a"])
 
 # %% [markdown]
+# ## Freeze the trunk for one head only: `keras.ops.stop_gradient`
+#
+# `trainable = False` freezes a layer for every loss. Here a trunk is shared by two heads, and
+# should learn from `head_b` only, while `head_a` still learns on top of it. Cut the path from
+# `head_a` back into the trunk instead: `keras.ops.stop_gradient` passes its input forward
+# unchanged and passes no gradient back.
+
+# %%
+def build_two_heads(stop_a: bool) -> keras.Model:
+    inputs = keras.Input(shape=(4,), name="features")
+    trunk = layers.Dense(3, activation="relu", name="trunk")(inputs)
+    if stop_a:
+        head_a = layers.Dense(1, name="head_a")(keras.ops.stop_gradient(trunk))
+    else:
+        head_a = layers.Dense(1, name="head_a")(trunk)
+    head_b = layers.Dense(1, name="head_b")(trunk)
+    return keras.Model(inputs, {"head_a": head_a, "head_b": head_b}, name="two_heads")
+
+
+stopped = build_two_heads(stop_a=True)
+plain = build_two_heads(stop_a=False)
+plain.set_weights(stopped.get_weights())
+print([layer.name for layer in stopped.layers])
+print("same predictions as without stop_gradient:", all(
+    np.allclose(keras.ops.convert_to_numpy(stopped(x)[head]), keras.ops.convert_to_numpy(plain(x)[head]))
+    for head in ("head_a", "head_b")
+))
+
+# %% [markdown]
+# The gradients show the cut. The function below takes the gradient of one head's squared
+# error with respect to the model's trainable variables. The outputs on this page come from
+# its TensorFlow branch, `tf.GradientTape`; the JAX and PyTorch branches do the same in their
+# own way (the [gradients page](../architectures/03_gradients.md) explains each).
+
+# %%
+def head_gradients(model: keras.Model, head: str) -> dict:
+    """Gradient of head's mean squared error on (x, y), for each trainable variable, by path."""
+    variables = model.trainable_variables
+    target = keras.ops.convert_to_tensor(y)
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            loss = keras.ops.mean(keras.ops.square(model(x)[head] - target))
+        grads = tape.gradient(loss, variables)
+    elif backend == "torch":
+        import torch
+
+        loss = keras.ops.mean(keras.ops.square(model(x)[head] - target))
+        grads = torch.autograd.grad(loss, [v.value for v in variables], allow_unused=True)
+    elif backend == "jax":
+        import jax
+
+        def loss_of(values):
+            outputs, _ = model.stateless_call(values, [v.value for v in model.non_trainable_variables], x)
+            return keras.ops.mean(keras.ops.square(outputs[head] - target))
+
+        grads = jax.grad(loss_of)([v.value for v in variables])
+    # TensorFlow and PyTorch give None for a variable the loss does not depend on; JAX gives zeros.
+    return {
+        v.path: np.zeros(v.shape) if g is None else keras.ops.convert_to_numpy(g)
+        for v, g in zip(variables, grads, strict=True)
+    }
+
+
+for head in ("head_a", "head_b"):
+    grads = head_gradients(stopped, head)
+    print(f"{head}'s loss, gradient of {head}/kernel is zero:", not np.any(grads[f"{head}/kernel"]))
+    print(f"{head}'s loss, gradient of trunk/kernel is zero:", not np.any(grads["trunk/kernel"]))
+
+# %% [markdown]
+# From `head_a`'s loss the trunk gets nothing, and `head_a` itself still gets its gradient;
+# from `head_b`'s loss the trunk gets one. So when `fit` trains on both heads' losses, only
+# `head_b`'s reaches the trunk.
+#
+# `trainable = False` on the trunk is the other thing: the trunk leaves the trainable
+# variables, so nothing updates it, whichever head the loss comes from. Both, trained on both
+# heads' losses:
+
+# %%
+frozen = build_two_heads(stop_a=False)
+frozen.get_layer("trunk").trainable = False
+print("trainable with trunk.trainable = False:", [v.path for v in frozen.trainable_variables])
+
+for label, two_heads in (("stop_gradient before head_a", stopped), ("trunk.trainable = False", frozen)):
+    two_heads.compile(optimizer=keras.optimizers.SGD(0.05), loss={"head_a": "mse", "head_b": "mse"})
+    before = snapshot(two_heads)
+    two_heads.fit(x, {"head_a": y, "head_b": y}, batch_size=32, epochs=1, verbose=0)
+    after = moved(two_heads, before)
+    print(f"{label}: trunk moved: {after['trunk']}, head_a moved: {after['head_a']}, head_b moved: {after['head_b']}")
+
+# %% [markdown]
+# With `stop_gradient` the trunk moved, trained by `head_b`; frozen, it did not move at all.
+# Readers ask for this as "trainable = False for one branch only"
+# ([keras-team/keras#8259](https://github.com/keras-team/keras/issues/8259)) and as stopping
+# back-propagation from one head into shared layers
+# ([keras-team/keras#11460](https://github.com/keras-team/keras/issues/11460)); Keras 2 answers
+# wrap `K.stop_gradient` in a `Lambda` layer, and in Keras 3 `keras.ops.stop_gradient` is
+# called on the tensor directly.
+
+# %% [markdown]
 # ## In short
 #
 # - `model.get_layer("branch").trainable = False` moves that branch's weights to
@@ -199,3 +304,6 @@ print("loaded, frozen, compiled again, branch_a moved:", moved(loaded, before)["
 # - Freezing after the model has trained, without compiling again: TensorFlow keeps training
 #   the old list (PyTorch does not, JAX fails).
 # - Prove it: snapshot `get_weights()` before `fit` and compare after.
+# - To freeze a shared trunk for one head only, feed that head `keras.ops.stop_gradient(trunk)`:
+#   its loss gives the trunk a zero gradient, the other heads still train it. `trainable = False`
+#   freezes the trunk for every head.
