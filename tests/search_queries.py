@@ -116,6 +116,12 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
     ("ValueError: The `{arg_name}` of this `Lambda` layer is a Python lambda. Deserializing it is unsafe.",
      (M + "02_lambda_layers/",)),
     ("load keras 2 h5 model with Lambda layer in keras 3", (M + "02_lambda_layers/",)),
+    ("ValueError: Could not automatically infer the output shape / dtype of 'py_layer' (of type PyLayer)",
+     (M + "01_tf_functions/",)),
+    ("Invalid value for argument `interpolation`. Expected of one ('bilinear', 'nearest', 'lanczos3', "
+     "'lanczos5', 'bicubic'). Received: interpolation=gaussian", (M + "01_tf_functions/",)),
+    ("as_list() is not defined on an unknown TensorShape Lambda tf.py_function predict",
+     (M + "02_lambda_layers/", M + "01_tf_functions/")),
     ("ValueError: Layer \"model_3\" expects 2 input(s), but it received 1 input tensors. Inputs received: "
      "[<tf.Tensor 'IteratorGetNext:0' shape=(None, 128) dtype=float32>]", (M + "03_input_output_structures/",)),
     ("ValueError: Layer 'functional_1' expected 3 input(s). Received 2 instead.", (M + "03_input_output_structures/",)),

@@ -23,8 +23,18 @@
 #
 # On Keras 3, `tf.concat`, `tf.split`, `tf.expand_dims` and the other `tf.*` functions of sections
 # 1 and 2 raise `ValueError: A KerasTensor cannot be used as input to a TensorFlow function` when
-# called on a layer's output. Keras 2 turned each such call into a hidden `TFOpLambda` layer;
-# Keras 3 does not. Use the `keras.ops` function of the same name, or a layer:
+# called on a layer's output, also in code written with `tf.keras`, which is Keras 3 on
+# TensorFlow 2.16 and later. Keras 2 turned each such call into a hidden `TFOpLambda` layer;
+# Keras 3 does not.
+#
+# Given two layer outputs `a` and `b`, use the `keras.ops` counterpart (some names differ, see the
+# table), or a layer:
+#
+# ```python
+# merged = keras.ops.concatenate([a, b], axis=-1)
+# left, right = keras.ops.split(merged, 2, axis=-1)
+# sequence = keras.ops.expand_dims(left, axis=1)
+# ```
 #
 # | Keras 2, on a layer's output | Keras 3 |
 # |---|---|
@@ -34,14 +44,8 @@
 # | `tf.reduce_mean(x, axis=-1, keepdims=True)` | `keras.ops.mean(x, axis=-1, keepdims=True)` |
 # | `tf.math.l2_normalize(x, axis=-1)` | `keras.ops.normalize(x, axis=-1)` |
 # | `x[:, :3]` | unchanged |
-# | a TensorFlow function with no `keras.ops` twin | a layer whose `call` runs it (TensorFlow backend only) |
+# | a TensorFlow function with no `keras.ops` twin | a layer whose `call` runs it, with `compute_output_shape` (TensorFlow backend only); for `tf.py_function`, also `tf.ensure_shape` |
 # | a `@tf.function` helper, `tf.map_fn` (Keras 2 refused both) | no decorator, `keras.ops` inside; `keras.ops.map` |
-#
-# ```python
-# merged = keras.ops.concatenate([a, b], axis=-1)
-# left, right = keras.ops.split(merged, 2, axis=-1)
-# sequence = keras.ops.expand_dims(left, axis=1)
-# ```
 
 # %% [markdown]
 # ## Setup
@@ -49,9 +53,14 @@
 # `tf_keras` is Keras 2: what `tf.keras` was up to TensorFlow 2.15, and what
 # `TF_USE_LEGACY_KERAS=1` brings back. Where the Keras 2 cells below write `tf_keras.`, your old
 # code wrote `keras.` or `tf.keras.`; both Kerases run in this one process. The Keras 2 half always
-# runs on TensorFlow, even when Keras 3's backend is JAX or PyTorch.
+# runs on TensorFlow, even when Keras 3's backend is JAX or PyTorch. On TensorFlow 2.16 and later,
+# `tf.keras` is Keras 3: old code that still writes `tf.keras.` gets the Keras 3 half.
+#
+# `reason` puts a Keras error on one line, without the frame Keras adds around it ("Exception
+# encountered when calling ...", the argument list) and without bold-text codes.
 
 # %%
+import re
 import tempfile
 
 import keras
@@ -65,6 +74,19 @@ tf_keras.utils.set_random_seed(0)
 print(f"Keras 3: keras {keras.__version__}, backend {keras.backend.backend()}")
 print(f"Keras 2: tf_keras {tf_keras.__version__}, on TensorFlow {tf.__version__}")
 features_batch = np.random.default_rng(0).normal(size=(3, 6)).astype("float32")
+
+
+def reason(err: Exception) -> str:
+    """A Keras error on one line: what went wrong, without the frame around it."""
+    kept = []
+    for line in str(err).splitlines():
+        line = re.sub(r"\x1b\[[0-9;]*m", "", line).strip()
+        if line.startswith(("Arguments received", "Call arguments")):
+            break
+        if line and not line.startswith("Exception encountered"):
+            kept.append(line)
+    return " ".join(kept)
+
 
 # %% [markdown]
 # ## 1. `tf.concat`, `tf.split`, `tf.expand_dims` between the branches
@@ -118,7 +140,7 @@ except ValueError as err:
 # corrected the name to `keras.ops` for Keras 3.9.0.
 #
 # `tf.split`, `tf.expand_dims`, `tf.reduce_mean` and `tf.math.l2_normalize` each raise the same
-# message on a layer's output:
+# message on a layer's output, and so does `tf.concat` on layers built with `tf.keras`:
 
 # %%
 tf_calls = {
@@ -133,6 +155,11 @@ for name, tf_call in tf_calls.items():
         print(f"{name} built")
     except ValueError as err:
         print(f"{name} raises the same ValueError:", str(err) == message)
+tf_keras_features = tf.keras.Input(shape=(6,), name="features")
+try:
+    tf.concat([tf.keras.layers.Dense(4, name="branch_a")(tf_keras_features), tf_keras_features], axis=-1)
+except ValueError as err:
+    print("tf.keras raises the same ValueError:", str(err) == message)
 
 # %% [markdown]
 # Keras 3 has no `TFOpLambda` (the maintainers say so in
@@ -187,8 +214,20 @@ except ValueError as err:
     print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
-# When you want to reach a step by a name you chose (to read its output, to build a sub-model from
-# it), make it a layer. `layers.Concatenate` is the layer form of `keras.ops.concatenate`:
+# They are in `model.operations`, under the names Keras picks. An operation's `.output` is its
+# tensor, and a sub-model can end there. But Keras numbers the names per process: the next
+# `keras.ops.concatenate`, in this model or any other, is `concatenate_1`.
+
+# %%
+print([op.name for op in model.operations])
+concatenate_op = {op.name: op for op in model.operations}["concatenate"]
+print("a sub-model up to it:", keras.Model(features, concatenate_op.output).output.shape)
+again = keras.Model(features, keras.ops.concatenate([a, b], axis=-1), name="again")
+print("the next one:", again.operations[-1].name)
+
+# %% [markdown]
+# For a name you can rely on (to read a step's output, to build a sub-model from it), make the
+# step a layer. `layers.Concatenate` is the layer form of `keras.ops.concatenate`:
 
 # %%
 joined = layers.Concatenate(axis=-1, name="merged")([a, b])
@@ -212,6 +251,12 @@ except ValueError as err:
     print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
+# Keras 3.0.0 to 3.5.0 printed it as ([keras/src/backend/tensorflow/image.py](https://github.com/keras-team/keras/blob/v3.5.0/keras/src/backend/tensorflow/image.py)):
+#
+# ```text
+# ValueError: Invalid value for argument `interpolation`. Expected of one ('bilinear', 'nearest', 'lanczos3', 'lanczos5', 'bicubic'). Received: interpolation=mitchellcubic
+# ```
+#
 # ### On Keras 2
 #
 # An image goes through two upsampling branches: `tf.image.resize` with `"mitchellcubic"`, and an
@@ -251,9 +296,9 @@ except ValueError as err:
 # %% [markdown]
 # ### The Keras 3 way
 #
-# Do what the message suggests: call the function inside a layer's `call`, where it receives real
-# tensors. `get_config` and the registration let the model be saved and loaded;
-# `compute_output_shape` gives Keras the output shape without running TensorFlow.
+# Do what the message suggests: call the function inside a layer's `call`, where it receives the
+# backend's tensors, not `KerasTensor`s. `compute_output_shape` gives Keras the output shape
+# without running TensorFlow; `get_config` and the registration let the model be saved and loaded.
 
 # %%
 @keras.saving.register_keras_serializable(package="migration")
@@ -309,6 +354,76 @@ print("same values after loading:", np.allclose(np.asarray(reloaded(images)[0]),
 print("the layer returns a tensor of Keras's backend:", keras.ops.is_tensor(smooth_out))
 
 # %% [markdown]
+# ### `tf.py_function` in a layer
+#
+# `tf.py_function` runs Python code, so TensorFlow cannot know the shape of what it returns. A
+# layer that only runs it, as the message suggests, does not build:
+
+# %%
+class PyDouble(layers.Layer):
+    """Runs tf.py_function, and nothing more."""
+
+    def call(self, images):
+        return tf.py_function(lambda x: x * 2.0, [images], tf.float32)
+
+
+try:
+    PyDouble(name="doubled")(image)
+except (ValueError, AttributeError) as err:  # AttributeError: on JAX, which cannot trace TensorFlow
+    print(f"{type(err).__name__}: {reason(err)}")
+
+# %% [markdown]
+# Keras 3.0.0 to 3.3.3 printed it as ([keras/src/ops/operation.py](https://github.com/keras-team/keras/blob/v3.3.3/keras/src/ops/operation.py)):
+#
+# ```text
+# RuntimeError: Could not automatically infer the output shape / dtype of 'doubled' (of type PyDouble). Either the `PyDouble.call()` method is incorrect, or you need to implement the `PyDouble.compute_output_spec() / compute_output_shape()` method. Error encountered: {e}
+# ```
+#
+# where `{e}` is the error under it, here TensorFlow's "as_list() is not defined on an unknown
+# TensorShape."; since 3.4.0 the message takes that error's class.
+#
+# With `compute_output_shape` the layer builds, and the model runs when you call it. `predict`
+# does not: it runs the model in a `tf.function`, where the tensor `tf.py_function` returns still
+# has no shape, and the `Dense` layer after it needs one:
+
+# %%
+class PyDoubleShaped(PyDouble):
+    """The same, with its output shape given to Keras."""
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+doubled = PyDoubleShaped(name="doubled")(image)
+doubler = keras.Model(image, [doubled, layers.Dense(2, name="head")(doubled)], name="doubler")
+print("called directly:", [tuple(t.shape) for t in doubler(images)])
+try:
+    doubler.predict(images, verbose=0)
+except (ValueError, AttributeError) as err:  # AttributeError: on JAX, which cannot trace TensorFlow
+    print(f"{type(err).__name__}: {reason(err)}")
+
+# %% [markdown]
+# `tf.ensure_shape` gives the shape to the TensorFlow tensor itself. Then `predict` runs, and the
+# doubled images are Keras 2's:
+
+# %%
+class PyDoubleFixed(PyDoubleShaped):
+    """The same, with the shape also set on the tensor tf.py_function returns."""
+
+    def call(self, images):
+        return tf.ensure_shape(super().call(images), images.shape)
+
+
+doubled = PyDoubleFixed(name="doubled")(image)
+doubler = keras.Model(image, [doubled, layers.Dense(2, name="head")(doubled)], name="doubler")
+try:
+    doubled_out, head_out = doubler.predict(images, verbose=0)
+    print("predict:", doubled_out.shape, head_out.shape)
+    print("same values as Keras 2:", np.allclose(doubled_out, doubler2(images).numpy()))
+except AttributeError as err:  # on JAX
+    print(f"{type(err).__name__}: {reason(err)}")
+
+# %% [markdown]
 # ## 3. TensorFlow APIs that Keras 2 refused too: `@tf.function`, `tf.map_fn`
 #
 # Keras 2 could only wrap TensorFlow functions that support its dispatch. A function decorated
@@ -338,7 +453,7 @@ except TypeError as err:
 # [keras/engine/keras_tensor.py](https://github.com/keras-team/keras/blob/v2.15.0/keras/engine/keras_tensor.py):
 #
 # ```text
-# TypeError: You are passing KerasTensor(...), an intermediate Keras symbolic input/output, to a TF API that does not allow registering custom dispatchers, such as `tf.cond`, `tf.function`, gradient tapes, or `tf.map_fn`. Keras Functional model construction only supports TF API calls that *do* support dispatching, such as `tf.math.add` or `tf.reshape`.
+# TypeError: You are passing KerasTensor(type_spec=TensorSpec(shape=(None, 4), dtype=tf.float32, name=None), name='branch_a/BiasAdd:0', description="created by layer 'branch_a'"), an intermediate Keras symbolic input/output, to a TF API that does not allow registering custom dispatchers, such as `tf.cond`, `tf.function`, gradient tapes, or `tf.map_fn`. Keras Functional model construction only supports TF API calls that *do* support dispatching, such as `tf.math.add` or `tf.reshape`. Other APIs cannot be called directly on symbolic Kerasinputs/outputs. You can work around this limitation by putting the operation in a custom Keras layer `call` and calling that layer on this symbolic input/output.
 # ```
 #
 # ### On Keras 3
@@ -349,6 +464,7 @@ except TypeError as err:
 try:
     gate_tf(a)
 except ValueError as err:
+    tf_function_message = str(err)
     print(f"{type(err).__name__}: {err}")
 try:
     tf.map_fn(lambda row: row * 2.0, a)
@@ -356,11 +472,34 @@ except TypeError as err:
     print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
+# Changing only one thing is not enough. With `keras.ops.sigmoid` inside, the `@tf.function` still
+# fails; without the decorator, `tf.sigmoid` raises section 1's error:
+
+# %%
+@tf.function
+def gate_tf_with_ops(x):
+    return x * keras.ops.sigmoid(x)
+
+
+def gate_without_decorator(x):
+    return x * tf.sigmoid(x)
+
+
+try:
+    gate_tf_with_ops(a)
+except ValueError as err:
+    print("@tf.function with keras.ops inside raises the same ValueError:", str(err) == tf_function_message)
+try:
+    gate_without_decorator(a)
+except ValueError as err:
+    print("tf.sigmoid without @tf.function raises section 1's ValueError:", str(err) == message)
+
+# %% [markdown]
 # ### The Keras 3 way
 #
-# The decorator is the problem, not the function: written with `keras.ops` and without
-# `@tf.function`, the same gate is a plain Python function of symbolic tensors, and it builds.
-# `keras.ops.map` replaces `tf.map_fn`. Both run on every backend.
+# Two things change: drop `@tf.function`, and write the body with `keras.ops`. The gate is then a
+# plain Python function of symbolic tensors, and it builds. `keras.ops.map` replaces `tf.map_fn`.
+# Both run on every backend.
 
 # %%
 def gate(x):
@@ -382,15 +521,19 @@ print("same values as tf.map_fn:", np.allclose(doubled_out, tf.map_fn(lambda row
 # - On Keras 3, `tf.concat`, `tf.split`, `tf.expand_dims` and the like on a layer's output raise
 #   "A KerasTensor cannot be used as input to a TensorFlow function" (3.0 to 3.8 named
 #   `keras.operations` in it, which does not exist): Keras 2's hidden `TFOpLambda` layers are gone.
+#   `tf.keras` code gets the same error: on TensorFlow 2.16 and later it is Keras 3.
 # - Swap `tf.concat`, `tf.split`, `tf.expand_dims`, `tf.reduce_mean`, `tf.math.l2_normalize` for
 #   `keras.ops.concatenate`, `split`, `expand_dims`, `mean`, `normalize`; slicing stays. With the
 #   weights copied, the model gives Keras 2's numbers.
 # - `keras.ops` calls show in the summary and are saved, but are not in `model.layers` and
-#   `get_layer` cannot find them; use a layer (`layers.Concatenate(name=...)`) for a step you want
-#   by name.
-# - A TensorFlow-only function (`tf.image.resize(method="mitchellcubic")`, `tf.py_function`) goes
-#   in a custom layer with `get_config`: it saves and loads, but ties the model to the TensorFlow
-#   backend.
+#   `get_layer` cannot find them. They are in `model.operations`, under names Keras picks and
+#   numbers per process (`concatenate_1`, ...); use a layer (`layers.Concatenate(name=...)`) for a
+#   step you want by name.
+# - A TensorFlow-only function (`tf.image.resize(method="mitchellcubic")`) goes in a custom layer
+#   with `compute_output_shape` and `get_config`: it saves and loads, but ties the model to the
+#   TensorFlow backend. For `tf.py_function`, also wrap the result in `tf.ensure_shape`, or
+#   `predict` fails.
 # - `@tf.function` and `tf.map_fn` failed on Keras 2 too ("You are passing KerasTensor(...) ...
 #   to a TF API that does not allow registering custom dispatchers"); on Keras 3 drop the
-#   decorator, write the function with `keras.ops`, and use `keras.ops.map`.
+#   decorator and write the function with `keras.ops` (either change alone still fails), and use
+#   `keras.ops.map`.

@@ -24,18 +24,22 @@
 #
 # | Keras 2 | Keras 3 |
 # |---|---|
-# | `K.concatenate`, `K.expand_dims`, `K.sum`, `K.l2_normalize`, `K.shape` (`from keras import backend as K`) | `keras.ops.concatenate`, `expand_dims`, `sum`, `normalize`, `shape` |
-# | `K.int_shape(x)` | `x.shape` |
+# | `K.concatenate`, `K.expand_dims`, `K.sum`, `K.l2_normalize`, `K.shape` (`from keras import backend as K`) | `keras.ops.concatenate`, `expand_dims`, `sum`, `normalize`, `shape` (a tuple, where `K.shape` gave a tensor) |
+# | `K.int_shape(x)` | `x.shape` (inside a `Lambda` on TensorFlow, a `TensorShape`) |
 # | an error inside the `Lambda`'s function is printed as itself | it is printed as `NotImplementedError: We could not automatically infer the shape of the Lambda's output`: call the function on its own to see the real error |
 # | `output_shape=` is ignored while building | `output_shape=` is used as given, unchecked |
-# | a `.h5` file with a `Lambda` loads | refused unless `safe_mode=False`, and even then a function that names `K`, `tf` or `keras` fails |
+# | a `.h5` file with a `Lambda` loads, if `K` is defined in the loading script or passed in `custom_objects` | refused unless `safe_mode=False` (3.11.3 and later), and even then a function that names `K`, `tf` or `keras` fails |
 #
 # Write the merge with `keras.ops`, in a registered layer:
 #
 # ```python
-# a, b = keras.ops.normalize(a, axis=-1), keras.ops.normalize(b, axis=-1)
-# cosine = keras.ops.sum(a * b, axis=-1, keepdims=True)
-# return keras.ops.concatenate([a, b, cosine], axis=-1)
+# @keras.saving.register_keras_serializable(package="migration")
+# class NormalizeAndCosine(layers.Layer):
+#     def call(self, inputs):
+#         a, b = inputs
+#         a, b = keras.ops.normalize(a, axis=-1), keras.ops.normalize(b, axis=-1)
+#         cosine = keras.ops.sum(a * b, axis=-1, keepdims=True)
+#         return keras.ops.concatenate([a, b, cosine], axis=-1)
 # ```
 
 # %% [markdown]
@@ -51,7 +55,10 @@
 # went wrong (Keras frames it with "Exception encountered when calling ..." and argument lists).
 
 # %%
+import inspect
 import re
+import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -175,19 +182,24 @@ print("tf.keras.backend.l2_normalize exists:", hasattr(tf.keras.backend, "l2_nor
 try:
     via_tf_keras = two_branches(keras, layers.Lambda(make_merge(tf.keras.backend), name="merge"))
     print("merge:", via_tf_keras.get_layer("merge").output.shape)
+    built = True
 except NotImplementedError as err:
     print(f"{type(err).__name__}: {reason(err)}")
+    built = False
+print("builds with tf.keras.backend:", built)
 
 # %% [markdown]
 # On the TensorFlow backend that builds, as above. On JAX the same cell prints the
-# `NotImplementedError`: the functions run TensorFlow code, and JAX cannot trace it (the
-# [backend matrix](../../backends.md) records it). It keeps old code running on TensorFlow; it is
-# not a port.
+# `NotImplementedError` and `False`: the functions run TensorFlow code, and JAX cannot trace it
+# (the [backend matrix](../../backends.md) records the difference). It keeps old code running on
+# TensorFlow; it is not a port.
 #
 # ### The Keras 3 way
 #
 # Each function has a `keras.ops` twin, except `int_shape`: a Keras 3 tensor's `.shape` is
-# already a tuple of ints and `None`s.
+# already a tuple of ints and `None`s. Two differ in type: `K.shape` gave a tensor,
+# `keras.ops.shape` gives a tuple; and inside a `Lambda` on TensorFlow, the function gets
+# TensorFlow tensors, whose `.shape` is a `TensorShape`, not a tuple.
 
 # %%
 K = tf_keras.backend  # Keras 2's backend, as your code imported it
@@ -203,6 +215,15 @@ for name, (old, new) in replacements.items():
     old, new = np.asarray(old), keras.ops.convert_to_numpy(new)
     print(f"{name}, same values: {old.shape == new.shape and np.allclose(old, new, atol=1e-6)}")
 print("K.int_shape -> .shape, same:", K.int_shape(tf_keras.Input((3,))) == keras.Input((3,)).shape)
+print("K.shape gives a", type(K.shape(x2)).__name__, "| keras.ops.shape gives a", type(keras.ops.shape(x)).__name__)
+
+
+def show_types(tensor):
+    print("inside a Lambda:", type(tensor).__name__, "| its .shape:", type(tensor.shape).__name__)
+    return tensor
+
+
+show_lambda = layers.Lambda(show_types, name="show_types")(keras.Input((3,)))
 
 # %% [markdown]
 # The merge, written with `keras.ops`, in a `Lambda`, gives Keras 2's numbers once the weights
@@ -255,13 +276,26 @@ except ValueError as err:
     print(f"{type(err).__name__}: {reason(err)}")
 
 # %% [markdown]
-# The model builds on the shape you wrote, and the head's kernel with it; the data disagree only
-# when the model runs.
+# Keras 3.0.0 to 3.12.4 printed it as ([keras/src/layers/input_spec.py](https://github.com/keras-team/keras/blob/v3.12.4/keras/src/layers/input_spec.py)):
 #
+# ```text
+# ValueError: Input 0 of layer "head" is incompatible with the layer: expected axis -1 of input shape to have value 6, but received input with shape (2, 3)
+# ```
+#
+# The model builds on the shape you wrote, and the head's kernel with it; the data disagree only
+# when the model runs. If no layer follows, nothing checks it: the model's declared output shape
+# stays `(None, 6)` while it returns 3 columns.
+
+# %%
+merge_only = keras.Model(stale3.input, stale3.get_layer("merge").output, name="merge_only")
+print("declared:", merge_only.output.shape, "| returned:", tuple(merge_only(features_batch).shape))
+
+# %% [markdown]
 # For the same reason `output_shape=` silences section 1's error without fixing anything: Keras 3
 # no longer runs the function while building, and the `AttributeError` waits for the first batch.
-# The same thread shows it raised from `fit` ("module 'keras.api.backend' has no attribute
-# 'shape'", inside `Lambda.call()`):
+# [Francesco601/machine-learning-stuff#2](https://github.com/Francesco601/machine-learning-stuff/issues/2)
+# (section 1), whose `Lambda` has `output_shape=(latent_dim,)`, shows it raised from `fit`
+# ("module 'keras.api.backend' has no attribute 'shape'", inside `Lambda.call()`):
 
 # %%
 deferred = two_branches(keras, layers.Lambda(make_merge(keras.backend), output_shape=(7,), name="merge"))
@@ -333,18 +367,22 @@ for name, function in keras2_lambdas.items():
 a, b = keras.Input(shape=(3,), name="branch_a"), keras.Input(shape=(3,), name="branch_b")
 for name, function in keras2_lambdas.items():
     try:
-        print(f"{name}: {shapes(layers.Lambda(function, name='merge')([a, b]))}")
+        print(f"{name}: {shapes(layers.Lambda(function, name='merge')([a, b]))}, builds: True")
     except NotImplementedError as err:
-        print(f"{name}:")
+        print(f"{name}, builds: False")
         print(f"{type(err).__name__}: {reason(err)}")
 
 # %% [markdown]
 # On the TensorFlow backend, Keras 3 runs the function on TensorFlow's symbolic tensors, so
 # TensorFlow functions work in it, and so do tuples, lists and splits: the shapes are the
-# same as Keras 2's. Only `tf.py_function` fails. The backend changes this: on JAX every lambda
-# with a `tf.` function fails and only the tuple builds; on PyTorch, which falls back to running
-# the function on real tensors, all five build (the [backend matrix](../../backends.md) records
-# each).
+# same as Keras 2's. Only `tf.py_function` fails: Keras 2 built it with an unknown shape, Keras 3
+# asks for `output_shape`. Readers meet the same message with other functions whose output Keras 3
+# cannot infer ([keras-team/keras#18797](https://github.com/keras-team/keras/issues/18797),
+# "Keras 3's lambda layer cannot accept dynamic output while tf.keras can").
+#
+# The backend changes this: on JAX every lambda with a `tf.` function fails and only the tuple
+# builds; on PyTorch, which falls back to running the function on real tensors, all five build
+# (the [backend matrix](../../backends.md) records the lines that differ).
 # Outside a `Lambda`, called on a layer's output, the same TensorFlow functions fail on Keras 3:
 # [TensorFlow functions in a functional model](01_tf_functions.md).
 #
@@ -369,22 +407,50 @@ for name, function in keras3_lambdas.items():
 
 # %% [markdown]
 # `tf.py_function` has no `keras.ops` twin. Give its shape with `output_shape=`, leaving out the
-# batch axis: Keras 3 builds without running it, and the model runs. It stays TensorFlow code: on
-# JAX, calling the model directly as here runs it, but `predict` fails on it.
+# batch axis: Keras 3 builds without running it, and the model runs when you call it. But
+# `predict` and `fit` run the model in a `tf.function`, where the tensor `tf.py_function` returns
+# has no shape, and the `Dense` head after it needs one:
 
 # %%
 py_merge = layers.Lambda(keras2_lambdas["tf.py_function"], output_shape=(3,), name="merge")
 py_out = py_merge([a, b])
-print("merge:", py_out.shape)
-values = keras.ops.convert_to_numpy(keras.Model([a, b], py_out)(branch_pair))
-print("same values as Keras 2:", np.allclose(values, keras2_results["tf.py_function"][0], atol=1e-6))
+py_model = keras.Model([a, b], layers.Dense(1, name="head")(py_out), name="py_merge")
+print("merge:", py_out.shape, "| called directly:", tuple(py_model(branch_pair).shape))
+try:
+    py_model.predict(branch_pair, verbose=0)
+except (ValueError, AttributeError) as err:  # AttributeError: on JAX, which cannot trace TensorFlow
+    print(f"{type(err).__name__}: {reason(err)}")
+
+# %% [markdown]
+# `output_shape=` tells Keras the shape; `tf.ensure_shape` gives it to the TensorFlow tensor,
+# which `predict` and `fit` need. With both, they run, and the merge gives Keras 2's values. It
+# stays TensorFlow code: on JAX, `predict` and `fit` still fail on it.
+
+# %%
+py_merge = layers.Lambda(
+    lambda t: tf.ensure_shape(tf.py_function(lambda a, b: a * b, t, tf.float32), (None, 3)),
+    output_shape=(3,),
+    name="merge",
+)
+py_out = py_merge([a, b])
+py_model = keras.Model([a, b], [py_out, layers.Dense(1, name="head")(py_out)], name="py_merge")
+py_model.compile(optimizer="sgd", loss="mse")
+try:
+    merged_values, _ = py_model.predict(branch_pair, verbose=0)
+    print("same values as Keras 2:", np.allclose(merged_values, keras2_results["tf.py_function"][0], atol=1e-6))
+    history = py_model.fit(branch_pair, [merged_values, np.zeros((2, 1))], epochs=1, verbose=0)
+    print("fit runs, finite loss:", bool(np.isfinite(history.history["loss"][0])))
+except (AttributeError, RuntimeError) as err:  # on JAX
+    print(f"{type(err).__name__}: {reason(err)}")
 
 # %% [markdown]
 # ## 4. A `Lambda` in a saved file
 #
-# A `Lambda` on a Python function is saved as the function's bytecode. This section starts where
-# [Layers after saving and loading](../layer_access/05_save_and_load.md) stops: a file saved by
-# Keras 2, what Keras 3 makes of it, and why `safe_mode=False` is often not enough.
+# Keras 2 saved any Python function in a `Lambda` as bytecode. Keras 3 does so for a `lambda`
+# expression, and saves a named function by name (see
+# [Layers after saving and loading](../layer_access/05_save_and_load.md)). This section starts
+# where that page stops: a file saved by Keras 2, what Keras 3 makes of it, and why
+# `safe_mode=False` is often not enough.
 #
 # The merge here multiplies the branches and takes their absolute difference, a common head for
 # a pair of inputs, written as Keras 2 code writes it, with `K`:
@@ -404,6 +470,31 @@ with warnings.catch_warnings():
     product2.save(folder / "product_keras2.h5")
 reloaded2 = tf_keras.models.load_model(folder / "product_keras2.h5", compile=False)
 print("Keras 2 loads its .h5 back, same values:", np.allclose(values_of(reloaded2, features_batch), product2_out))
+
+# %% [markdown]
+# That is the process that saved the file, where `K` is defined. Keras 2 ran the loaded bytecode
+# with the names of the module that defined the function (here the script that saved it) and
+# those in `custom_objects`. So in another script, the one that loads your model, `K` must be
+# defined there or passed in `custom_objects`. Such a script, run in a fresh process:
+
+# %%
+np.save(folder / "features_batch.npy", features_batch)
+np.save(folder / "product2_out.npy", product2_out)
+loading_script = '''
+import numpy as np
+import tf_keras
+
+try:
+    tf_keras.models.load_model("product_keras2.h5", compile=False)
+except NameError as err:
+    print(f"[Keras 2] {type(err).__name__}: {reason(err)}")
+model = tf_keras.models.load_model("product_keras2.h5", compile=False, custom_objects={"K": tf_keras.backend})
+same = np.allclose(model(np.load("features_batch.npy")).numpy(), np.load("product2_out.npy"))
+print("with custom_objects={'K': ...} it loads, same values:", same)
+'''
+(folder / "load_product.py").write_text("import re\n\n" + inspect.getsource(reason) + loading_script)
+run = subprocess.run([sys.executable, "load_product.py"], cwd=folder, capture_output=True, text=True, check=True)
+print(run.stdout.strip())
 
 # %% [markdown]
 # `tf_keras` 2.21 does not check `.h5` files for lambdas at all (a pull request to make it,
@@ -430,8 +521,10 @@ except ValueError as err:
 
 # %% [markdown]
 # Keras 3 checks `.h5` files for lambdas since 3.11.3
-# ([keras-team/keras#21602](https://github.com/keras-team/keras/pull/21602)); earlier Keras 3
-# releases loaded the bytecode without asking and went straight to the next error. With
+# ([keras-team/keras#21602](https://github.com/keras-team/keras/pull/21602), after
+# [CVE-2025-9905](https://github.com/io-no/CVE-Reports/issues/7): `safe_mode` was ignored for
+# `.h5` files); earlier Keras 3 releases loaded the bytecode without asking and went straight to
+# the next error. With
 # `safe_mode=False`, Keras 3 loads the bytecode and fails while it rebuilds the model. Passing `K`
 # in `custom_objects`, which made Keras 2 find such names
 # ([keras-team/keras#9431](https://github.com/keras-team/keras/issues/9431)), does not help:
@@ -444,8 +537,11 @@ except NotImplementedError as err:
 
 # %% [markdown]
 # Section 1's message again, and again it hides another error: Keras 3 runs the loaded bytecode
-# with none of your script's names, so `K` is undefined inside it. Readers meet it loading Keras 2
-# `.h5` files on TensorFlow 2.16 and later
+# with none of your script's names, so `K` is undefined inside it. Its `func_load` gets no
+# `globs`, and takes the names of its own module,
+# [keras/src/utils/python_utils.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/utils/python_utils.py);
+# `custom_objects` does not reach it. Readers meet it loading Keras 2 `.h5` files on TensorFlow
+# 2.16 and later
 # ([sizhuoli/TreeCountSegHeight#6](https://github.com/sizhuoli/TreeCountSegHeight/issues/6)).
 # A lambda that names nothing outside itself loads:
 
@@ -491,6 +587,17 @@ except ValueError as err:
 # ValueError: The `function` of this `Lambda` layer is a Python lambda. Deserializing it is unsafe. If you trust the source of the config artifact, you can override this error by passing `safe_mode=False` to `from_config()`, or calling `keras.config.enable_unsafe_deserialization().
 # ```
 #
+# The file holds this `Lambda`'s function as bytecode. Section 1's `Lambda` on the named function
+# `merge_with_ops` holds only the name; loading it then needs a function of that name
+# ([Layers after saving and loading](../layer_access/05_save_and_load.md) shows how):
+
+# %%
+for model in (product3, keras3):
+    stored = model.get_layer("merge").get_config()["function"]
+    kept = stored["config"] if isinstance(stored["config"], str) else "bytecode: " + ", ".join(stored["config"])
+    print(f"{model.get_layer('merge').function.__name__}: stored as {stored['class_name']!r}, {kept}")
+
+# %% [markdown]
 # With `safe_mode=False` a lambda like `lambda x: x * 2.0` loads
 # ([Layers after saving and loading](../layer_access/05_save_and_load.md) shows it).
 # This one names `keras`, and fails like the Keras 2 file:
@@ -516,7 +623,9 @@ except NameError as err:
 # Bytecode has one more limit: Python versions change its format, so a file may not load under
 # another Python than the one that wrote it
 # ([keras-team/keras#9595](https://github.com/keras-team/keras/issues/9595): saved on 3.5, fails
-# on 3.6).
+# on 3.6). The error is then `ValueError: bad marshal data (unknown type code)`
+# ([keras-team/keras#7440](https://github.com/keras-team/keras/issues/7440), Python 2.7 to 3.4;
+# [keras-team/keras#14875](https://github.com/keras-team/keras/issues/14875), 3.8 to 3.7).
 #
 # ### The Keras 3 way
 #
@@ -583,8 +692,10 @@ print("same values as Keras 2:", np.allclose(values_of(cosine_loaded, features_b
 # - Keras 3 uses `output_shape=` as given, where Keras 2 ignored it: a stale one builds a wrong
 #   model, and one added to silence the error only moves it to the first batch.
 # - On the TensorFlow backend, `tf.` functions, tuples and splits inside a `Lambda` still build;
-#   `tf.py_function` needs `output_shape=`. The `keras.ops` versions build on every backend
-#   (`keras.ops.split` takes cut positions, not sizes).
-# - A saved `Lambda` is bytecode: Keras 3 refuses it unless `safe_mode=False`, and even then one
-#   that names `K`, `tf` or `keras` fails. A registered layer loads safely, and takes Keras 2's
-#   weights from the old `.h5` with `load_weights`.
+#   `tf.py_function` needs `output_shape=`, and `tf.ensure_shape` around it for `predict` and
+#   `fit`. The `keras.ops` versions build on every backend (`keras.ops.split` takes cut positions,
+#   not sizes).
+# - Keras 2 saved a `Lambda`'s function as bytecode; Keras 3 does so for a `lambda` expression.
+#   Keras 3 refuses that bytecode unless `safe_mode=False`, and even then one that names `K`, `tf`
+#   or `keras` fails, whatever `custom_objects` holds. A registered layer loads safely, and takes
+#   Keras 2's weights from the old `.h5` with `load_weights`.
