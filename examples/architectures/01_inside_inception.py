@@ -14,20 +14,25 @@
 # %% [markdown]
 # # Inside a real Inception block, and a DenseNet block
 #
-# After this page you can find every merge in a `keras.applications` network, say which layers
-# feed it, and pull all the branches of one block out in one pass, checked against the merge.
+# After this page you can find every merge in a `keras.applications` network, merge layers and the
+# plain `x + y` operations ConvNeXt merges with alike, say what feeds each one, and pull all the
+# branches of one block out in one pass, checked against the merge.
 
 # %% [markdown]
 # ## Short answer
 #
-# A merge layer's `.input` is the list of its branch tensors. To name the layer that produced
-# each one, map every layer's `.output` to the layer (this works when, as in `keras.applications`
-# models, each layer is called once and no model is nested inside); then one model returns every
-# branch and the merge:
+# A merge is a step fed by more than one tensor, and its `.input` is the list of its branch
+# tensors. Search `model.operations`, not `model.layers`: ConvNeXt merges with plain operations
+# (`x + y`), which only `model.operations` lists. To name the step that produced each branch, map
+# every operation's `.output` to it (this works while each step is called once and no functional
+# model is nested inside); then one model returns every branch and the merge. Given `model`, a
+# `keras.applications` network (the InceptionV3 below, whose block merges are `mixed0` to
+# `mixed10`):
 #
 # ```python
+# merges = [op for op in model.operations if isinstance(op.input, list) and len(op.input) > 1]
 # merge = model.get_layer("mixed0")
-# producers = {id(layer.output): layer for layer in model.layers}
+# producers = {id(op.output): op for op in model.operations}
 # print([producers[id(tensor)].name for tensor in merge.input])
 # extractor = keras.Model(model.input, [*merge.input, merge.output])
 # ```
@@ -55,24 +60,27 @@ print(model.name, len(model.layers), "layers")
 # %% [markdown]
 # ## Every merge in the network
 #
-# InceptionV3 joins its branches with `Concatenate` layers. Find them by type, not by name:
+# A merge is a step that more than one tensor feeds: its `.input` is a list. Find the merges that
+# way, not by name, and search `model.operations`: it lists the model's layers and also the plain
+# operations some networks merge with (ConvNeXt, at the end of this page), which `model.layers`
+# leaves out. InceptionV3's merges are all `Concatenate` layers:
 
 # %%
-merges = [layer for layer in model.layers if isinstance(layer, keras.layers.Concatenate)]
-print(len(merges), [layer.name for layer in merges])
+merges = [op for op in model.operations if isinstance(op.input, list) and len(op.input) > 1]
+print(len(merges), dict(Counter(type(op).__name__ for op in merges)))
+print([op.name for op in merges])
 
 # %% [markdown]
 # ## Which layer produces each branch
 #
-# `merge.input` holds the branch tensors. A tensor does not tell you publicly which layer made
-# it, but a layer's `.output` is the tensor of its first call, so in a model whose layers are
-# each called once (every `keras.applications` model) a map from `id(layer.output)` to the layer
-# answers it. (`tensor._keras_history` answers it too, but is private: it can change in any
-# release. Here it agrees.)
+# `merge.input` holds the branch tensors. A tensor does not tell you publicly which step made
+# it, but a step's `.output` is the tensor of its first call, so where each step is called once a
+# map from `id(op.output)` to the step answers it. (`tensor._keras_history` answers it too, but
+# is private: it can change in any release. Here it agrees, for every merge.)
 
 # %%
 merge = model.get_layer("mixed0")
-producers = {id(layer.output): layer for layer in model.layers}
+producers = {id(op.output): op for op in model.operations}
 print([producers[id(tensor)].name for tensor in merge.input])
 print(
     "same as the private _keras_history:",
@@ -105,28 +113,34 @@ for m in merges:
 # ## Where the map of outputs has gaps
 #
 # `.output` is only the first call's tensor. So the map misses a tensor from a layer's second
-# call, and a nested model's `.output` is the tensor inside that model, not the one your model
-# got from calling it. A toy model with both, a submodel `sub` and a Dense layer `twice` called
-# twice:
+# call. A nested model is one step of your model, and its `.output` depends on its kind. A
+# functional model's `.output` is the tensor inside it, not the one your model got from calling
+# it, so the map misses that one too. A `Sequential` model's `.output` is the tensor of its first
+# call, here the one your model got, so the map finds it (its `.outputs` list holds the tensor
+# inside it). A toy model with all three: a functional submodel `sub`, a `Sequential` submodel
+# `seq`, and a Dense layer `twice` called twice:
 
 # %%
 x = keras.Input(shape=(4,), name="x")
 sub_input = keras.Input(shape=(4,), name="sub_input")
 sub = keras.Model(sub_input, keras.layers.Dense(2, name="inner")(sub_input), name="sub")
+seq = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2, name="seq_inner")], name="seq")
 twice = keras.layers.Dense(4, name="twice")
 toy_merge = keras.layers.Concatenate(name="toy_merge")
-toy = keras.Model(x, toy_merge([sub(x), twice(twice(x))]), name="toy")
-toy_producers = {id(layer.output): layer for layer in toy.layers}
-for name, tensor in zip(["sub(x)", "twice, 2nd call"], toy_merge.input, strict=True):
+toy = keras.Model(x, toy_merge([sub(x), seq(x), twice(twice(x))]), name="toy")
+toy_producers = {id(op.output): op for op in toy.operations}
+for name, tensor in zip(["sub(x)", "seq(x)", "twice, 2nd call"], toy_merge.input, strict=True):
     print(f"{name} in the map:", id(tensor) in toy_producers)
 print("sub.output is what toy_merge receives:", sub.output is toy_merge.input[0])
+print("seq.output is what toy_merge receives:", seq.output is toy_merge.input[1])
+print("seq.outputs[0] is what toy_merge receives:", seq.outputs[0] is toy_merge.input[1])
 print("private _keras_history:", [t._keras_history[0].name for t in toy_merge.input])
 
 # %% [markdown]
-# Looking those two up raises `KeyError`. Inside a nested model, build the map from that model's
-# own layers and walk it from its own `.input` (see
-# [Features from inside a nested backbone](02_nested_backbone.md)); for a layer called more than
-# once, the map cannot say which call made a tensor.
+# Looking up `sub(x)` or the second call of `twice` raises `KeyError`. Inside a nested
+# functional model, build the map from that model's own operations and walk it from its own
+# `.input` (see [Features from inside a nested backbone](02_nested_backbone.md)); for a layer
+# called more than once, the map cannot say which call made a tensor.
 
 # %% [markdown]
 # ## What a branch is made of
@@ -203,14 +217,14 @@ for value in branch_values:
 # DenseNet merges differently: each `convN_blockM_concat` joins everything so far with 32 new
 # channels. Every layer used here (`pool1`, the `convN_blockM_...` layers) is named in DenseNet's
 # source, so these names are stable (unlike its two `ZeroPadding2D` layers, which get generated
-# names). Its layers are each called once, so the map of outputs works here too. 32x32 is the
-# smallest input DenseNet121 accepts.
+# names). The same search finds its merges, all `Concatenate` layers, and the map of outputs
+# finds every branch below. 32x32 is the smallest input DenseNet121 accepts.
 
 # %%
 densenet = keras.applications.DenseNet121(weights=None, include_top=False, input_shape=(32, 32, 3))
-dense_merges = [layer for layer in densenet.layers if isinstance(layer, keras.layers.Concatenate)]
-dense_producers = {id(layer.output): layer for layer in densenet.layers}
-print(len(dense_merges), "merges")
+dense_merges = [op for op in densenet.operations if isinstance(op.input, list) and len(op.input) > 1]
+dense_producers = {id(op.output): op for op in densenet.operations}
+print(len(dense_merges), "merges:", dict(Counter(type(op).__name__ for op in dense_merges)))
 for name in ("conv2_block1_concat", "conv2_block2_concat", "conv2_block3_concat"):
     m = densenet.get_layer(name)
     print(name, [(dense_producers[id(t)].name, t.shape[-1]) for t in m.input], "->", m.output.shape[-1])
@@ -254,14 +268,93 @@ print([v.shape[-1] for v in piece_values], "->", last_value.shape)
 print("pool1 + six pieces == conv2_block6_concat:", np.array_equal(np.concatenate(piece_values, axis=-1), last_value))
 
 # %% [markdown]
+# ## ConvNeXt: merges that are operations, and nested `Sequential` models
+#
+# ConvNeXt is built differently. Its stem and its three downsampling blocks are `Sequential`
+# models nested inside it, and each residual block ends with `inputs + layer(x)` in its source: a
+# plain operation, not an `Add` layer. A search of its layers for merge classes finds nothing;
+# its operations hold the adds. 32x32 is the smallest input ConvNeXtTiny accepts.
+
+# %%
+convnext = keras.applications.ConvNeXtTiny(weights=None, include_top=False, input_shape=(32, 32, 3))
+nested = [layer for layer in convnext.layers if isinstance(layer, keras.Model)]
+print(len(nested), "nested models:", [(type(s).__name__, s.name) for s in nested])
+merge_classes = (
+    keras.layers.Add, keras.layers.Concatenate, keras.layers.Multiply, keras.layers.Average,
+    keras.layers.Subtract, keras.layers.Maximum, keras.layers.Minimum, keras.layers.Dot,
+)
+print("merge layers:", [layer.name for layer in convnext.layers if isinstance(layer, merge_classes)])
+not_layers = Counter(type(op).__name__ for op in convnext.operations if not isinstance(op, keras.layers.Layer))
+print("operations that are not layers:", dict(not_layers))
+
+# %% [markdown]
+# The search by `.input` finds them: 18 adds, one per residual block (below). The nested
+# `Sequential` models (searched through their `.layers`: a `Sequential` has no `.operations`)
+# hold none:
+
+# %%
+convnext_merges = [op for op in convnext.operations if isinstance(op.input, list) and len(op.input) > 1]
+print(len(convnext_merges), "merges:", dict(Counter(type(op).__name__ for op in convnext_merges)))
+inside = [layer.name for s in nested for layer in s.layers if isinstance(layer.input, list) and len(layer.input) > 1]
+print("merges inside the nested models:", inside)
+
+# %% [markdown]
+# A map of outputs built from `convnext.layers` misses every tensor an add produced, so it also
+# misses many of the adds' own inputs; the map built from `convnext.operations` finds them all.
+# Each add's first input is the block's input: the output of a nested `Sequential` at the start
+# of a stage (found, since a `Sequential`'s `.output` is the tensor your model got), else the
+# previous add. Its second input is the block's residual branch, which ends in a layer named
+# `..._identity`:
+
+# %%
+layer_map = {id(layer.output): layer for layer in convnext.layers}
+convnext_producers = {id(op.output): op for op in convnext.operations}
+fed = [tensor for op in convnext_merges for tensor in op.input]
+print("merge outputs in the map of layers:", sum(id(op.output) in layer_map for op in convnext_merges), "of 18")
+print("merge inputs in the map of layers:", sum(id(t) in layer_map for t in fed), "of", len(fed))
+print("merge inputs in the map of operations:", sum(id(t) in convnext_producers for t in fed), "of", len(fed))
+for op in convnext_merges[:4]:
+    print(op.name, "<-", [convnext_producers[id(t)].name for t in op.input])
+first_inputs = Counter(type(convnext_producers[id(op.input[0])]).__name__ for op in convnext_merges)
+print("first input made by:", dict(first_inputs))
+identity = all(convnext_producers[id(op.input[1])].name.endswith("_identity") for op in convnext_merges)
+print("second input always an ..._identity layer:", identity)
+
+# %% [markdown]
+# The adds' names (`add`, `add_1`, ...) are generated, and an operation is not a layer, so
+# `get_layer` cannot reach one:
+
+# %%
+try:
+    convnext.get_layer(convnext_merges[0].name)
+except ValueError as err:
+    print(f"ValueError: {str(err).split(' Existing')[0]}")
+
+# %% [markdown]
+# Keep the operation object from `convnext.operations` instead. Its `.input` and `.output` work
+# as a merge layer's do: one model returns the shortcut, the residual branch and their sum, and
+# the two add up to the merge:
+
+# %%
+first_add = convnext_merges[0]
+residual = keras.Model(convnext.input, [*first_add.input, first_add.output], name="first_residual")
+shortcut, branch, added = [keras.ops.convert_to_numpy(v) for v in residual(small)]
+print(shortcut.shape, branch.shape, added.shape)
+print("shortcut + branch == merge:", np.allclose(shortcut + branch, added, atol=1e-6))
+
+# %% [markdown]
 # ## In short
 #
-# - Find the merges by type: `isinstance(layer, keras.layers.Concatenate)`; `merge.input` lists
-#   the branch tensors in order.
-# - `{id(layer.output): layer for layer in model.layers}` tells you which layer produced each
-#   tensor, without the private `_keras_history`, when each layer is called once and no model
-#   is nested (true of `keras.applications` models); otherwise some lookups raise `KeyError`.
+# - Find the merges as the steps more than one tensor feeds:
+#   `[op for op in model.operations if isinstance(op.input, list) and len(op.input) > 1]`.
+#   `model.operations` also lists plain operations (ConvNeXt's 18 adds), which `model.layers`
+#   leaves out; `merge.input` lists the branch tensors in order.
+# - `{id(op.output): op for op in model.operations}` tells you which step produced each tensor,
+#   without the private `_keras_history`, when each step is called once and no functional model
+#   is nested; otherwise some lookups raise `KeyError`. A nested `Sequential`'s `.output` is the
+#   tensor your model got, so the map finds it; a nested functional model's is the one inside it.
 # - `keras.Model(model.input, [*merge.input, merge.output])` returns every branch and the merge
-#   in one pass; concatenated, the branches equal the merge, each in its own channel slice.
+#   in one pass, for a merge layer or an operation; concatenated (or added), the branches equal
+#   the merge.
 # - DenseNet's merges nest: each adds 32 channels to the previous one, so a dense block's input
 #   and its new pieces, concatenated, equal its last merge.

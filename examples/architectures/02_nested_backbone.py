@@ -23,7 +23,7 @@
 # `keras.Model(model.input, inner.output)` fails with "is not connected to `inputs`": the inner
 # tensor belongs to the backbone's own graph. Build a model on the backbone's own input that
 # returns the inner layer's output and the backbone's output, and call it where the backbone was
-# called:
+# called. Given the nested `backbone` (a MobileNetV2 below) and the `image` input of your model:
 #
 # ```python
 # inner = backbone.get_layer("block_6_expand_relu")
@@ -137,9 +137,10 @@ print("same map as the backbone's layer:", np.allclose(map_values, inner_only.pr
 # Pass `features` what you passed the backbone: `features(image, training=False)`. The probe is
 # then built like your model and predicts the same, run for inference or for training. That
 # `training=False` does not keep the BatchNormalization layers of a backbone you have not frozen
-# in inference mode, though: when the whole model runs with `training=True`, as in `fit`, Keras 3
-# replaces it with the outer value (keras-team/keras#20285; these training-mode calls also
-# update the moving statistics):
+# in inference mode on Keras 3.15.1, though: when the whole model runs with `training=True`, as in
+# `fit`, Keras 3.15.1 replaces it with the outer value
+# ([keras-team/keras#20285](https://github.com/keras-team/keras/issues/20285); these
+# training-mode calls also update the moving statistics):
 
 # %%
 head, pool = model.get_layer("head"), model.get_layer("pool")
@@ -155,6 +156,14 @@ as_inference = np.allclose(to_numpy(frozen(batch, training=True)), to_numpy(froz
 print("training=True run gives the inference predictions:", bool(as_inference))
 
 # %% [markdown]
+# The next Keras release changes the last line.
+# [keras-team/keras PR #23364](https://github.com/keras-team/keras/pull/23364), merged after
+# 3.15.1, makes a `training` argument written when the functional graph is built win again over
+# the one the outer call passes down. On keras-nightly 3.16.0.dev2026102704 this cell prints
+# `True` on the last line: the `training=True` run gives the inference predictions. The first two
+# lines stay `True`: the probe matches your model on both versions, because `features` gets the
+# same `training=False` the backbone got.
+#
 # If you build the model yourself, do this from the start: call `features` where you would call
 # `backbone`, and the inner map is one of your model's outputs.
 #
@@ -181,5 +190,7 @@ print("same predictions as model:", np.allclose(flat_predictions, model.predict(
 # - Fix: `features = keras.Model(backbone.input, [inner.output, backbone.output])`, call it where
 #   the backbone was called, and finish with your model's own layers.
 # - The feature model shares the backbone's weights: predictions stay the same (checked above).
-#   Pass it the backbone's arguments, e.g. `features(image, training=False)`.
+#   Pass it the backbone's arguments, e.g. `features(image, training=False)`: the probe then
+#   matches your model on Keras 3.15.1, where `fit`'s `training=True` overrides that argument, and
+#   after keras-team/keras PR #23364 (keras-nightly 3.16.0.dev2026102704), where it no longer does.
 # - Or build the outer model on `backbone.input`, so the backbone's layers are the model's own.

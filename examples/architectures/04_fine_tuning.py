@@ -21,10 +21,12 @@
 # %% [markdown]
 # ## Short answer
 #
-# Take the top layers from the backbone's own `.layers`, not from your model's: in your model the
-# whole backbone is one layer. Keep its `BatchNormalization` layers frozen too (on Keras 3,
-# 3.15.1 included, `training=False` at the call does not keep an unfrozen one in inference mode
-# during `fit`), and compile again:
+# Given your `model` and the `backbone` nested in it (a MobileNetV2 below), take the top layers
+# from the backbone's own `.layers`, not from your model's: in your model the whole backbone is
+# one layer. Keep its `BatchNormalization` layers frozen too (on Keras 3 up to 3.15.1,
+# `training=False` at the call does not keep an unfrozen one in inference mode during `fit`;
+# after [keras-team/keras PR #23364](https://github.com/keras-team/keras/pull/23364) it does, but
+# a frozen one is in inference mode either way), and compile again:
 #
 # ```python
 # backbone.trainable = True
@@ -212,7 +214,7 @@ bn_weights = [w for layer in backbone.layers if isinstance(layer, layers.BatchNo
 print("any BatchNormalization weight or statistic moved:", moved(before, bn_weights))
 
 # %% [markdown]
-# ## `training=False` does not keep an unfrozen BN in inference mode
+# ## On Keras 3.15.1, `training=False` does not keep an unfrozen BN in inference mode
 #
 # keras.io's transfer-learning guide says more: call the backbone with `training=False`, and its
 # BN layers stay in inference mode even once you unfreeze them. On Keras 3.15.1 (the version
@@ -230,11 +232,14 @@ print("Conv_1_bn moving mean moved:", moved(before, [backbone.get_layer("Conv_1_
 # `training=True`, and a Keras 3 functional model passes that value to every layer it calls,
 # replacing the `training=False` written when the graph was built.
 #
-# Upstream Keras treats this as a bug: keras-team/keras PR #23364 (merged upstream; Keras
-# 3.15.1 does not have it) makes an argument written when the functional graph is built win
-# again over the one `fit` passes down, as in Keras 2. On a release that includes it, the line
-# above may print `False`. `trainable = False` on the BN layer itself, as in the fix above, keeps
-# it in inference mode with or without that change.
+# Upstream Keras treats this as a bug:
+# [keras-team/keras PR #23364](https://github.com/keras-team/keras/pull/23364), merged after
+# 3.15.1, makes an argument written when the functional graph is built win again over the one
+# `fit` passes down, as in Keras 2. The next release changes this cell: on keras-nightly
+# 3.16.0.dev2026102704 it prints `Conv_1_bn moving mean moved: False`, so the unfrozen BN layer
+# runs in inference mode there. The cells above, with every BN layer frozen, print the same on
+# both versions: `trainable = False` on the BN layer itself keeps it in inference mode with or
+# without that change.
 
 # %% [markdown]
 # ## In short
@@ -245,6 +250,7 @@ print("Conv_1_bn moving mean moved:", moved(before, [backbone.get_layer("Conv_1_
 #   `BatchNormalization` layer; compile again.
 # - A frozen `BatchNormalization` runs in inference mode even under `training=True`: moving
 #   statistics used, never updated.
-# - Keep BN layers frozen when you unfreeze: on Keras 3, 3.15.1 included, calling the backbone
-#   with `training=False` does not keep an unfrozen BN in inference mode during `fit`
-#   (keras-team/keras PR #23364 may change that in a later release).
+# - Keep BN layers frozen when you unfreeze: on Keras 3 up to 3.15.1, calling the backbone with
+#   `training=False` does not keep an unfrozen BN in inference mode during `fit`.
+#   keras-team/keras PR #23364 changes that (seen on keras-nightly 3.16.0.dev2026102704); a frozen
+#   BN is in inference mode on both.

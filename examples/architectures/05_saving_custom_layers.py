@@ -23,7 +23,9 @@
 #
 # Register the class before you save, and define or import it before you load. Give it a
 # `get_config` when a constructor argument is not a plain Python value (a NumPy array, a layer),
-# and return every constructor argument from it:
+# and return every constructor argument from it. Here the layer extends `TileConcat`, this page's
+# merge layer (defined, then registered, in the sections below), with one scale per feature given
+# as a NumPy array:
 #
 # ```python
 # @keras.saving.register_keras_serializable()
@@ -134,7 +136,7 @@ print("same predictions:", np.allclose(predict(loaded), expected))
 # to the class already defined, which is what the decorator does:
 
 # %%
-TileConcat = keras.saving.register_keras_serializable()(TileConcat)
+keras.saving.register_keras_serializable()(TileConcat)
 print("registered as:", keras.saving.get_registered_name(TileConcat))
 
 # %% [markdown]
@@ -155,7 +157,8 @@ print("new file, same predictions:", np.allclose(predict(loaded), expected))
 # The registry belongs to the running Python process: a script that loads the file must run the
 # class definition, decorator included (import it), first. A script that defines the class
 # without the decorator is in the state below, made here by removing the registration. The file
-# names `Custom>TileConcat`, so that is the key `custom_objects` needs; plain `TileConcat` fails:
+# names `Custom>TileConcat`, so that is the key `custom_objects` needs; plain `TileConcat` fails.
+# Then the class is registered again, for the rest of the page:
 
 # %%
 del keras.saving.get_custom_objects()["Custom>TileConcat"]  # as in a process without the decorator
@@ -167,9 +170,9 @@ for key in ("TileConcat", "Custom>TileConcat"):
         reason = str(err).split("Exception encountered: ")[-1].split(".")[0]
         print(f"custom_objects key {key!r} fails: {reason}")
 keras.saving.register_keras_serializable()(TileConcat)  # registered again for the rest of the page
+print("registered again:", keras.saving.get_registered_object("Custom>TileConcat") is TileConcat)
 
 # %% [markdown]
-
 # ## When `get_config` is needed
 #
 # `TileConcat` has no `get_config`, yet its `scale` came back: while a class does not override
