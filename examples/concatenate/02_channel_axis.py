@@ -21,6 +21,8 @@
 # %% [markdown]
 # ## Short answer
 #
+# Given an `image` input, `keras.Input(shape=(32, 32, 3))`:
+#
 # ```python
 # path_3x3 = layers.Conv2D(16, 3, padding="same", activation="relu", name="path_3x3")(image)
 # path_5x5 = layers.Conv2D(8, 5, padding="same", activation="relu", name="path_5x5")(image)
@@ -47,18 +49,22 @@ print("image data format:", keras.config.image_data_format())
 
 # %% [markdown]
 # Keras stores images **channels-last** unless you change it: a batch of images has the shape
-# `(batch, height, width, channels)`. Every shape below follows that order.
-#
+# `(batch, height, width, channels)`. Every shape below follows that order, starting with the
+# input: 32 x 32 pixels, 3 channels.
+
+# %%
+image = keras.Input(shape=(32, 32, 3), name="image")
+print("image:", image.shape)
+
+# %% [markdown]
 # ## Two paths on the same input
 #
 # One path looks at 3x3 neighbourhoods with 16 filters, the other at 5x5 neighbourhoods with 8.
 # `padding="same"` keeps height and width at 32 in both, which is what lets them be joined.
 
 # %%
-image = keras.Input(shape=(32, 32, 3), name="image")
 path_3x3 = layers.Conv2D(16, 3, padding="same", activation="relu", name="path_3x3")(image)
 path_5x5 = layers.Conv2D(8, 5, padding="same", activation="relu", name="path_5x5")(image)
-print("image:   ", image.shape)
 print("path_3x3:", path_3x3.shape)
 print("path_5x5:", path_5x5.shape)
 
@@ -152,18 +158,24 @@ flat_join = layers.Concatenate(name="flat_join")(
 print("flattened, then joined:", flat_join.shape)
 print("joined directly:       ", merged.shape)
 
+pooled = layers.GlobalAveragePooling2D(name="pool_merged")(merged)
+print("joined, then pooled:   ", pooled.shape)
+
 flat_head = layers.Dense(10, name="flat_head")
 flat_head(flat_join)
 pooled_head = layers.Dense(10, name="pooled_head")
-pooled_head(layers.GlobalAveragePooling2D(name="pool_merged")(merged))
+pooled_head(pooled)
 print("Dense(10) after flatten, then join:", flat_head.count_params(), "parameters")
 print("Dense(10) after join, then pool:   ", pooled_head.count_params(), "parameters")
 
 # %% [markdown]
 # Joined directly, the 24 channels of each pixel stay side by side, so a layer like `mix` can
-# combine both paths pixel by pixel. `Flatten` is needed only to join a feature map with a
-# *vector* (see the shape errors page), and even there `GlobalAveragePooling2D` is often the
-# better choice: 24 values instead of 24576.
+# combine both paths pixel by pixel.
+#
+# A feature map and a *vector* cannot join as they are: one of them must change rank first.
+# Either turn the map into a vector, with `Flatten` or, usually better, `GlobalAveragePooling2D`
+# (24 values instead of 24576), or tile the vector over the map's height and width and join on
+# channels. The [shape errors page](04_shape_errors.md) runs all three.
 
 # %% [markdown]
 # ## The diagram

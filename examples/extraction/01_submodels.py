@@ -22,20 +22,24 @@
 # ## Short answer
 #
 # A model from the main model's input to one branch's output reads that branch; it reuses the
-# main model's layers, so its weights are the same variables, not copies:
+# main model's layers, so its weights are the same variables, not copies. Given a functional
+# `model` with a layer named `branch_a`, and a NumPy `batch` of its input:
 #
 # ```python
-# model_a = keras.Model(model.inputs, model.get_layer("branch_a").output, name="only_a")
+# model_a = keras.Model(model.input, model.get_layer("branch_a").output, name="only_a")
 # values_a = model_a.predict(batch, verbose=0)
 # ```
 #
-# Each such sub-model re-runs everything before its branch; for several branches at once, use
-# [one pass](02_one_pass.md).
+# Pass `model.input`, not the list `model.inputs`: on a one-input model the list makes a direct
+# call such as `model_a(batch)` warn. Each such sub-model re-runs everything before its branch;
+# for several branches at once, use [one pass](02_one_pass.md).
 
 # %% [markdown]
 # ## Setup
 
 # %%
+import warnings
+
 import keras
 import numpy as np
 from keras import layers
@@ -54,6 +58,7 @@ branch_b = layers.Conv2D(4, 5, padding="same", activation="relu", name="branch_b
 merged = layers.Concatenate(name="merge")([branch_a, branch_b])
 output = layers.Dense(2, name="head")(layers.GlobalAveragePooling2D(name="pool")(merged))
 model = keras.Model(image, output, name="two_branches")
+batch = np.random.default_rng(0).normal(size=(2, 16, 16, 3)).astype("float32")  # a batch of 2 images
 
 # %% [markdown]
 # ## One sub-model per branch
@@ -62,9 +67,8 @@ model = keras.Model(image, output, name="two_branches")
 # layers: it reuses the main model's.
 
 # %%
-model_a = keras.Model(model.inputs, model.get_layer("branch_a").output, name="only_a")
-model_b = keras.Model(model.inputs, model.get_layer("branch_b").output, name="only_b")
-batch = np.random.default_rng(0).normal(size=(2, 16, 16, 3)).astype("float32")
+model_a = keras.Model(model.input, model.get_layer("branch_a").output, name="only_a")
+model_b = keras.Model(model.input, model.get_layer("branch_b").output, name="only_b")
 values_a = model_a.predict(batch, verbose=0)
 values_b = model_b.predict(batch, verbose=0)
 print("branch_a:", values_a.shape, "| branch_b:", values_b.shape)
@@ -73,10 +77,32 @@ print("branch_a:", values_a.shape, "| branch_b:", values_b.shape)
 # The joined tensor is exactly the two branch values side by side:
 
 # %%
-merged_values = keras.Model(model.inputs, merged).predict(batch, verbose=0)
+merged_values = keras.Model(model.input, merged).predict(batch, verbose=0)
 print("merge = [a, b]:", np.array_equal(merged_values, np.concatenate([values_a, values_b], axis=-1)))
 
 # %% [markdown]
+# ## `model.input`, not `model.inputs`
+#
+# `model.inputs` is always a list; `model.input` keeps the structure the model was built with,
+# here one tensor. A sub-model built on the list expects a list, and calling it directly on one
+# array warns:
+
+# %%
+from_list = keras.Model(model.inputs, model.get_layer("branch_a").output, name="from_list")
+called = {}
+for name, sub_model in (("model.inputs", from_list), ("model.input", model_a)):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = sub_model(batch)
+    called[name] = keras.ops.convert_to_numpy(result)
+    print(f"built on {name}: {len(caught)} warning(s)")
+    for warning in caught:
+        print(f"  {warning.category.__name__}: {warning.message}")
+print("same values:", np.array_equal(called["model.inputs"], called["model.input"]))
+
+# %% [markdown]
+# The values agree; only the sub-model built on `model.input` is quiet when called directly.
+#
 # ## Proof that the weights are shared
 #
 # Change a weight in the **main** model, and the sub-model's output changes with it. Zeroing the
@@ -99,7 +125,8 @@ print("branch_b unchanged:", np.array_equal(model_b.predict(batch, verbose=0), v
 # %% [markdown]
 # ## In short
 #
-# - `keras.Model(model.inputs, model.get_layer("branch").output)` reads one branch.
+# - `keras.Model(model.input, model.get_layer("branch").output)` reads one branch; with
+#   `model.inputs` (a list), a direct call on one array warns.
 # - Sub-models reuse the main model's layers: weights are shared, not copied.
 # - Every sub-model repeats the shared part of the network; for many branches, use one model
 #   with several outputs instead.

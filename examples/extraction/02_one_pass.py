@@ -22,11 +22,12 @@
 # ## Short answer
 #
 # The merge layer's `.input` is the list of branch tensors. One model that outputs them and the
-# final output runs every layer once:
+# final output runs every layer once. Given a functional `model` with a layer named `merge`, and
+# a NumPy `batch` of its input:
 #
 # ```python
 # merge = model.get_layer("merge")
-# extractor = keras.Model(model.inputs, [*merge.input, model.output], name="extractor")
+# extractor = keras.Model(model.input, [*merge.input, model.output], name="extractor")
 # *branch_values, final = extractor.predict(batch, verbose=0)
 # ```
 
@@ -75,10 +76,12 @@ print([tensor.shape for tensor in merge.input])
 # ## One model, several outputs
 #
 # Its outputs are the branch tensors and the final output. One `predict` runs the stem once and
-# every branch once.
+# every branch once. Build it on `model.input`, the model's one input tensor, rather than the list
+# `model.inputs`: a model built on the list warns when you call it directly on one array
+# (`extractor(batch)`); the [sub-models page](01_submodels.md) shows the warning.
 
 # %%
-extractor = keras.Model(model.inputs, [*merge.input, model.output], name="extractor")
+extractor = keras.Model(model.input, [*merge.input, model.output], name="extractor")
 *branch_values, final = extractor.predict(batch, verbose=0)
 print([v.shape for v in branch_values], final.shape)
 print("final output as the model's own:", np.allclose(final, keras.ops.convert_to_numpy(model(batch)), atol=1e-6))
@@ -88,7 +91,7 @@ print("final output as the model's own:", np.allclose(final, keras.ops.convert_t
 
 # %%
 named = keras.Model(
-    model.inputs, {layer.name: layer.output for layer in model.layers if layer.name.startswith("branch_")}
+    model.input, {layer.name: layer.output for layer in model.layers if layer.name.startswith("branch_")}
 )
 print({name: value.shape for name, value in named.predict(batch, verbose=0).items()})
 
@@ -117,7 +120,7 @@ print([layer.name for layer in nested.layers])
 # %%
 inner_merge = nested.get_layer("block").get_layer("merge")
 try:
-    keras.Model(nested.inputs, inner_merge.input)
+    keras.Model(nested.input, inner_merge.input)
 except ValueError as err:
     print(f"ValueError: {err}")
 
@@ -128,10 +131,10 @@ except ValueError as err:
 # output). Then finish the outer model from the joined branches, so nothing runs twice.
 
 # %%
-block_parts = keras.Model(block.inputs, [*inner_merge.input, block.output], name="block_parts")
+block_parts = keras.Model(block.input, [*inner_merge.input, block.output], name="block_parts")
 *inner_branches, joined = block_parts(nested.get_layer("stem").output)
 finished = nested.get_layer("head")(nested.get_layer("pool")(joined))
-nested_extractor = keras.Model(nested.inputs, [*inner_branches, finished], name="nested_extractor")
+nested_extractor = keras.Model(nested.input, [*inner_branches, finished], name="nested_extractor")
 *values, final = nested_extractor.predict(batch, verbose=0)
 print([v.shape for v in values], final.shape)
 print("same final output:", np.allclose(final, keras.ops.convert_to_numpy(nested(batch)), atol=1e-6))
@@ -169,7 +172,7 @@ print([tuple(v.shape) for v in values], tuple(out.shape))
 # ## In short
 #
 # - `model.get_layer("merge").input` is the list of branch tensors before the join.
-# - `keras.Model(model.inputs, [*merge.input, model.output])` gives every branch and the final
+# - `keras.Model(model.input, [*merge.input, model.output])` gives every branch and the final
 #   output in one pass; a dict of outputs keeps names.
 # - For branches inside a nested model, build a model on the nested model's own input, call it on
 #   the tensor that feeds the nested model, and finish the outer model from there.

@@ -23,16 +23,31 @@
 # ## Short answer
 #
 # Call a one-pass extractor batch by batch and write each result into a memory-mapped `.npy`
-# file of the final size, so the dataset's branch values never sit in memory at once:
+# file of the final size, so the dataset's branch values never sit in memory at once.
+#
+# Given a functional `model` with a merge layer named `merge`, and a generator function `batches`
+# whose `batches()` yields the model's input one NumPy batch at a time, `NUM_SAMPLES` samples in
+# all:
 #
 # ```python
-# extractor = keras.Model(model.inputs, merge.input, name="extractor")
-# outputs = open_outputs(folder, shapes, NUM_SAMPLES)
-# values = extractor.predict_on_batch(batch)
-# outputs[name][row : row + len(batch)] = value
+# merge = model.get_layer("merge")
+# extractor = keras.Model(model.input, merge.input, name="extractor")
+# folder = Path(tempfile.mkdtemp())
+# files = [
+#     np.lib.format.open_memmap(
+#         folder / f"branch_{i}.npy", mode="w+", dtype="float32", shape=(NUM_SAMPLES, *tensor.shape[1:])
+#     )
+#     for i, tensor in enumerate(merge.input)
+# ]
+# row = 0
+# for batch in batches():
+#     for file, values in zip(files, extractor.predict_on_batch(batch), strict=True):
+#         file[row : row + len(batch)] = values
+#     row += len(batch)
 # ```
 #
-# `open_outputs` (below) wraps `np.lib.format.open_memmap` and refuses to overwrite.
+# `branch_0.npy` holds the merge's first input, and so on. `open_outputs` (below) does the same
+# allocation and refuses to overwrite files that are already there.
 
 # %% [markdown]
 # ## Setup
@@ -51,10 +66,9 @@ keras.utils.set_random_seed(0)
 print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")
 
 # %% [markdown]
-# ## The model and its one-pass extractor
+# ## The model
 #
-# Three branches on a shared stem, as on the previous page. The extractor returns the three
-# branch tensors that feed the merge.
+# Three branches on a shared stem, as on the previous page, joined by a layer named `merge`.
 
 # %%
 image = keras.Input(shape=(16, 16, 3), name="image")
@@ -62,11 +76,7 @@ stem = layers.Conv2D(8, 3, padding="same", activation="relu", name="stem")(image
 branches = [layers.Conv2D(4, k, padding="same", activation="relu", name=f"branch_{k}x{k}")(stem) for k in (1, 3, 5)]
 merged = layers.Concatenate(name="merge")(branches)
 model = keras.Model(image, layers.Dense(2, name="head")(layers.GlobalAveragePooling2D(name="pool")(merged)))
-
-merge = model.get_layer("merge")
-names = [layer.name for layer in model.layers if layer.name.startswith("branch_")]
-extractor = keras.Model(model.inputs, merge.input, name="extractor")
-print(names)
+print([tensor.shape for tensor in model.get_layer("merge").input])
 
 # %% [markdown]
 # ## A dataset that is never in memory at once
@@ -87,49 +97,38 @@ def batches(num_samples: int = NUM_SAMPLES, batch_size: int = BATCH_SIZE):
 print(sum(1 for _ in batches()), "batches of", BATCH_SIZE)
 
 # %% [markdown]
-# ## Output files that refuse to overwrite
-#
-# `np.lib.format.open_memmap` creates a real `.npy` file of the final size on disk and maps it
-# into memory: writing a slice writes to the file, and nothing is allocated for the rest. The
-# function refuses to replace an existing file unless told to.
-
-# %%
-def open_outputs(folder: Path, shapes: dict, num_samples: int, overwrite: bool = False) -> dict:
-    paths = {name: folder / f"{name}.npy" for name in shapes}
-    existing = [p.name for p in paths.values() if p.exists()]
-    if existing and not overwrite:
-        raise FileExistsError(f"already in {folder.name}: {existing}; pass overwrite=True to replace")
-    folder.mkdir(parents=True, exist_ok=True)
-    return {
-        name: np.lib.format.open_memmap(path, mode="w+", dtype="float32", shape=(num_samples, *shapes[name]))
-        for name, path in paths.items()
-    }
-
-# %% [markdown]
 # ## Extract, batch by batch
 #
-# Each batch runs once through the extractor, and its three results go straight into the files.
-# Your arrays hold one batch and its branch values, whatever `NUM_SAMPLES` is. (Pages already
-# written stay mapped, and count in the process's resident memory, until the map is closed; the
-# operating system can drop them at any time, since they are on disk. `scripts/extract_layers.py`
-# maps one batch's rows at a time, so even that figure stays flat.) The progress bar goes to
-# stderr; its timings vary from run to run.
+# The extractor returns the three branch tensors that feed the merge. Each file is allocated at
+# its final size, one per merge input, and each batch runs once through the extractor, its three
+# results going straight into the files. Your arrays hold one batch and its branch values,
+# whatever `NUM_SAMPLES` is. (Pages already written stay mapped, and count in the process's
+# resident memory, until the map is closed; the operating system can drop them at any time,
+# since they are on disk. `scripts/extract_layers.py` maps one batch's rows at a time, so even
+# that figure stays flat.) The progress bar goes to stderr; its timings vary from run to run.
 
 # %%
-folder = Path(tempfile.mkdtemp()) / "branch_values"
-shapes = {name: tuple(t.shape[1:]) for name, t in zip(names, merge.input, strict=True)}
-outputs = open_outputs(folder, shapes, NUM_SAMPLES)
+merge = model.get_layer("merge")
+extractor = keras.Model(model.input, merge.input, name="extractor")
+folder = Path(tempfile.mkdtemp())
+files = [
+    np.lib.format.open_memmap(
+        folder / f"branch_{i}.npy", mode="w+", dtype="float32", shape=(NUM_SAMPLES, *tensor.shape[1:])
+    )
+    for i, tensor in enumerate(merge.input)
+]
+progress = tqdm(total=-(-NUM_SAMPLES // BATCH_SIZE), unit="batch", file=sys.stderr, mininterval=0, miniters=1)
 row = 0
-total = -(-NUM_SAMPLES // BATCH_SIZE)
-for batch in tqdm(batches(), total=total, unit="batch", file=sys.stderr, mininterval=0, miniters=1):
-    values = extractor.predict_on_batch(batch)
-    for name, value in zip(names, values, strict=True):
-        outputs[name][row : row + len(batch)] = value
+for batch in batches():
+    for file, values in zip(files, extractor.predict_on_batch(batch), strict=True):
+        file[row : row + len(batch)] = values
     row += len(batch)
-for array in outputs.values():
-    array.flush()
-del outputs  # closes the memory maps
-print(sorted(p.name for p in folder.iterdir()))
+    progress.update()
+progress.close()
+for file in files:
+    file.flush()
+del files, file  # closes the memory maps
+print(sorted(path.name for path in folder.iterdir()))
 
 # %% [markdown]
 # ## Reload and verify
@@ -138,31 +137,57 @@ print(sorted(p.name for p in folder.iterdir()))
 # middle against a direct call of the extractor on the same batch:
 
 # %%
-loaded = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in names}
-print({name: array.shape for name, array in loaded.items()})
+loaded = [np.load(folder / f"branch_{i}.npy", mmap_mode="r") for i in range(len(merge.input))]
+print([array.shape for array in loaded])
 k = 4
 batch_k = next(b for i, b in enumerate(batches()) if i == k)
 direct = extractor.predict_on_batch(batch_k)
 rows = slice(k * BATCH_SIZE, (k + 1) * BATCH_SIZE)
-for name, value in zip(names, direct, strict=True):
-    print(f"{name}: batch {k} on disk equals a direct call: {np.allclose(loaded[name][rows], value, atol=1e-6)}")
+for i, (array, values) in enumerate(zip(loaded, direct, strict=True)):
+    print(f"branch_{i}: batch {k} on disk equals a direct call: {np.allclose(array[rows], values, atol=1e-6)}")
 
 # %% [markdown]
-# ## Running it twice does not overwrite
+# ## Output files that refuse to overwrite
+#
+# `np.lib.format.open_memmap` with `mode="w+"` creates its file anew, replacing one that is
+# already there, earlier results included. This function makes the same files, but refuses to
+# replace existing ones unless told to:
 
 # %%
+def open_outputs(folder: Path, shapes: dict, num_samples: int, overwrite: bool = False) -> dict:
+    paths = {name: folder / f"{name}.npy" for name in shapes}
+    existing = [p.name for p in paths.values() if p.exists()]
+    if existing and not overwrite:
+        raise FileExistsError(f"already there: {existing}; pass overwrite=True to replace")
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        name: np.lib.format.open_memmap(path, mode="w+", dtype="float32", shape=(num_samples, *shapes[name]))
+        for name, path in paths.items()
+    }
+
+# %% [markdown]
+# Running the extraction again into the same folder now stops before touching anything:
+
+# %%
+shapes = {f"branch_{i}": tuple(tensor.shape[1:]) for i, tensor in enumerate(merge.input)}
 try:
     open_outputs(folder, shapes, NUM_SAMPLES)
 except FileExistsError as err:
     print(f"FileExistsError: {err}")
 
 # %% [markdown]
-# Choose a new folder, or pass `overwrite=True` when replacing is what you want.
+# Choose a new folder, or pass `overwrite=True` when replacing is what you want. In a new folder
+# it returns one file per branch, ready for the loop above (`files = list(outputs.values())`):
+
+# %%
+outputs = open_outputs(Path(tempfile.mkdtemp()) / "run_2", shapes, NUM_SAMPLES)
+print({name: array.shape for name, array in outputs.items()})
+del outputs
 
 # %% [markdown]
 # ## In short
 #
-# - Build one extractor from the merge layer's inputs; call it once per batch.
+# - Build one extractor from the merge layer's inputs, on `model.input`; call it once per batch.
 # - Allocate each output with `np.lib.format.open_memmap` and write batch slices into it: your
 #   arrays hold one batch, the file is a normal `.npy`. Written pages stay mapped (and counted
 #   in resident memory, though the system can drop them) until the map is closed; map one batch's

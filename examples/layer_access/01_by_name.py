@@ -23,12 +23,18 @@
 # `get_layer` returns the model's own layer object, but only looks at the top level: for a layer
 # inside a nested model, ask the nested model.
 #
+# Given a `model` with a layer named `branch_a` and a nested model named `backbone` that holds a
+# layer named `conv`:
+#
 # ```python
 # layer = model.get_layer("branch_a")
 # conv = model.get_layer("backbone").get_layer("conv")
 # ```
 #
-# Pass `name=` to every layer you will look up: generated names (`dense_1`) change from run to run.
+# Pass `name=` to every layer you will look up. Generated names (`dense_1`) come from counters
+# that every fresh Python process starts at zero: the same script gets the same names each run,
+# but they shift with whatever the process built before (another model, a notebook cell run
+# earlier), and code that looks one up breaks.
 
 # %% [markdown]
 # ## Setup
@@ -139,6 +145,22 @@ except ValueError as err:
     print(f"ValueError: {err}")
 
 # %% [markdown]
+# The counters belong to the process, not to a model. This page's process started them at zero,
+# so its first unnamed model got `dense` and `dense_1` (the layers named earlier on the page did
+# not count), as a fresh process running the same code would every time.
+# `keras.utils.clear_session()` puts them back to zero inside a running process:
+
+# %%
+keras.utils.clear_session()
+third = unnamed_model()
+names_after_reset = [layer.name for layer in third.layers[1:]]
+print("after clear_session:", names_after_reset)
+print("same names as the first model:", names_after_reset == [layer.name for layer in first.layers[1:]])
+
+# %% [markdown]
+# Resetting the counters does not make a generated name safe to use: it only holds until the
+# process builds something else first.
+#
 # Names you pass (`name="branch_a"`) never change, and `keras.Model` refuses duplicates, so
 # each one finds exactly one layer:
 
@@ -156,4 +178,5 @@ except ValueError as err:
 # - It only sees the top level: for a nested model, call `get_layer` on the nested model, or
 #   follow a path like `"backbone/conv"`.
 # - "No such layer: … Existing layers are: [...]" lists what you can reach at that level.
-# - Auto-generated names depend on what the process built before; name every layer you refer to.
+# - Auto-generated names start over in every fresh process but depend on what the process built
+#   before; name every layer you refer to.

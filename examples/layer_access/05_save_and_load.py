@@ -21,7 +21,8 @@
 # %% [markdown]
 # ## Short answer
 #
-# A `.keras` file keeps every layer's name, order and weights:
+# A `.keras` file keeps every layer's name, order and weights. Given a `model` and a `path`
+# ending in `.keras`:
 #
 # ```python
 # model.save(path)
@@ -58,8 +59,9 @@ branch_a = layers.Dense(4, activation="relu", name="branch_a")(inputs)
 branch_b = layers.Dense(4, activation="tanh", name="branch_b")(inputs)
 merged = layers.Concatenate(name="merge")([branch_a, branch_b])
 model = keras.Model(inputs, layers.Dense(1, name="head")(merged), name="two_branches")
-
 path = folder / "two_branches.keras"
+
+# %%
 model.save(path)
 print(path.name, "saved")
 
@@ -142,6 +144,11 @@ from_lambda = stored_function(lambda_path, "double")
 print("lambda:", from_lambda["class_name"], "| bytecode stored:", "code" in str(from_lambda["config"]))
 
 # %% [markdown]
+# On keras-nightly 3.16.0.dev2026102704 the `def:` line reads
+# `{'module': None, 'class_name': 'function', 'config': 'double', 'registered_name': 'double'}`
+# instead: the entry still holds the function's name and no code, and the next two cells print
+# the same there as here.
+#
 # No bytecode, so `safe_mode` is not in the way; but Keras must find the function by that name,
 # and a plain function defined in your script is not found, even in the process that saved it.
 # The message is long; its last line says why:
