@@ -161,6 +161,11 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
     ("ValueError: Expected keys ['age', 'gender'] in loss dict, but found loss.keys()=['gender']",
      (M + "06_several_outputs/",)),
     ("accuracy metric for every output of a multi-output model keras 3", (M + "06_several_outputs/",)),
+    ("ValueError: Expected keys ListWrapper(['class_out', 'bbox_out']) in loss dict, but found "
+     "loss.keys()=['classification', 'regression']", (M + "06_several_outputs/",)),
+    ("ValueError: `loss_weights` must match the number of losses, got 3 losses and 2 weights.",
+     (M + "06_several_outputs/",)),
+    ("keras 3 loss_weights dict only for one output KeyError", (M + "06_several_outputs/",)),
     ("ValueError: Exception encountered when calling layer 'add_4' (type Add). A merge layer should be called "
      "on a list of inputs. Received: inputs=Tensor(\"Placeholder:0\", shape=(None, 7, 7, 512), "
      "dtype=float32) (not a list of tensors)", (M + "07_cutting_models/",)),

@@ -26,13 +26,26 @@
 # | `metrics=["accuracy"]` applies to every output | one entry per output: a dict keyed by output name |
 # | `dict(zip(model.metrics_names, model.evaluate(x, y)))` | `model.evaluate(x, y, return_dict=True)` |
 # | one target array for every output | one target per output, even if it is the same array |
-# | a `loss` dict may leave an output out | give that output `None` |
-# | `loss_weights` shorter than the outputs drops the rest | one weight per loss, or a `ValueError` |
+# | `outputs=[...]`: a `loss` dict may leave an output out | give that output `None` |
+# | `loss_weights` may leave outputs out: a list drops their losses, a dict weights them 1.0 | one weight per output (including an output whose loss is `None`), or an error |
 # | logs of `outputs={...}` named after the layers | named after the dict's keys |
+#
+# For a `model` with outputs `spam` and `topic`, a `losses` dict, inputs `x` and targets `targets`:
 #
 # ```python
 # model.compile(optimizer="adam", loss=losses, metrics={"spam": ["accuracy"], "topic": ["accuracy"]})
 # scores = model.evaluate(x, targets, verbose=0, return_dict=True)
+# ```
+#
+# To train only the `topic` output of that `model`:
+#
+# ```python
+# model.compile(optimizer="adam", loss={"spam": None, "topic": "sparse_categorical_crossentropy"})
+# ```
+#
+# For two heads, `main` and `aux`, trained on the same target `y_score` (a `model` with inputs `x`):
+#
+# ```python
 # history = model.fit(x, {"main": y_score, "aux": y_score}, verbose=0)
 # ```
 
@@ -92,9 +105,20 @@ losses = {"spam": "binary_crossentropy", "topic": "sparse_categorical_crossentro
 print("outputs:", mail_model(keras).output_names, "| x:", x.shape)
 
 # %% [markdown]
-# The Keras 2 cells compile with `run_eagerly=True`. Keras 2 then raises its errors as they are;
-# without it, it wraps them in a trace of its graph function (`in user code: ...`) that lists
-# files on your machine.
+# The Keras 2 cells compile with `run_eagerly=True`, so that Keras 2 raises its errors as they
+# are. Without it, Keras 2 wraps them in a trace of its graph function that lists files on your
+# machine. Here with the mistake of section 5, a `metrics` key that names no output:
+
+# %%
+old = mail_model(tf_keras)
+old.compile(optimizer="adam", loss=losses, metrics={"spma": ["accuracy"]})
+try:
+    old.fit(x, targets, verbose=0)
+except ValueError as err:
+    lines = str(err).strip().splitlines()
+    print("first line:", lines[0])
+    print("last line:", lines[-1].strip())
+    print("lists files:", any(line.strip().startswith("File ") for line in lines))
 
 # %% [markdown]
 # ## 1. What `fit` and `evaluate` log per output
@@ -173,11 +197,13 @@ try:
     model.fit(x, targets, verbose=0)
 except ValueError as err:
     print(f"{type(err).__name__}: {err}")
+    print(f"{type(err).__name__}: {str(err).splitlines()[1]}")
 
 # %% [markdown]
-# The first line comes from the library Keras matches structures with, and differs by backend
-# (on PyTorch it reads `Node arity mismatch; expected 2, but got 1.`); the lines after it are
-# Keras's own.
+# The first line comes from the library Keras matches structures with, and differs by backend:
+# on TensorFlow and JAX it reads `tuple arity mismatch; expected: 2, got: 1; tuple: ('accuracy',).`,
+# on PyTorch `Node arity mismatch; expected 2, but got 1.`. Keras's own message starts on the
+# second line; the cell prints that line again, on its own, last.
 #
 # Keras 3.0.0 to 3.13.2 printed it as ([keras/src/trainers/compile_utils.py](https://github.com/keras-team/keras/blob/v3.13.2/keras/src/trainers/compile_utils.py)):
 #
@@ -186,7 +212,7 @@ except ValueError as err:
 # ```
 #
 # Readers hit it in [tensorflow/tensorflow#100319](https://github.com/tensorflow/tensorflow/issues/100319)
-# ("`.compile` metrics list"). Two entries for two outputs raise nothing, and mean something else
+# ("`.compile` metrics list"). Two entries for two outputs raise nothing, and mean something other
 # than in Keras 2: `mae` for `spam` only, `accuracy` for `topic` only:
 
 # %%
@@ -230,7 +256,7 @@ old_scores = old.evaluate(x, y_score, verbose=0, return_dict=True)
 print({name: round(value, 3) for name, value in old_scores.items()})
 
 # %% [markdown]
-# **On Keras 3.** The same call fails at the first `fit`. With one loss the error names a path,
+# **On Keras 3.** The same data fails at the first `fit`. With one loss the error names a path,
 # `(0,)`, that it finds in neither the outputs nor the targets; with one loss per output, as a
 # list or a dict, it compares the structures:
 
@@ -259,6 +285,11 @@ model.set_weights(old.get_weights())
 scores = model.evaluate(x, {"main": y_score, "aux": y_score}, verbose=0, return_dict=True)
 print({name: round(value, 3) for name, value in sorted(scores.items())})
 print("same values as Keras 2:", all(np.isclose(scores[k], old_scores[k], atol=1e-5) for k in old_scores))
+
+# %% [markdown]
+# `fit` takes the same targets, and logs one loss per head:
+
+# %%
 history = model.fit(x, {"main": y_score, "aux": y_score}, verbose=0)
 print("history:", sorted(history.history))
 
@@ -291,6 +322,14 @@ except ValueError as err:
     print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
+# On TensorFlow, Keras 3.7.0 to 3.14.1 print the list as `ListWrapper(['spam', 'topic'])`. Their
+# source has the same text as 3.15's; the wrapper comes from TensorFlow's tracking of the model's
+# attributes. This was seen by running those releases, not read in the source:
+#
+# ```text
+# ValueError: Expected keys ListWrapper(['spam', 'topic']) in loss dict, but found loss.keys()=['topic']
+# ```
+#
 # Keras 3.5.0 to 3.6.0 printed it as ([keras/src/trainers/compile_utils.py](https://github.com/keras-team/keras/blob/v3.6.0/keras/src/trainers/compile_utils.py)):
 #
 # ```text
@@ -318,6 +357,14 @@ for message in sorted({f"{w.category.__name__}: {w.message}" for w in caught if 
     print(message)
 print("history:", list(history.history))
 print("spam head unchanged:", np.array_equal(spam_before, model.get_layer("spam").get_weights()[0]))
+
+# %% [markdown]
+# Keras 3.5.0 and 3.6.0 refused this `None` at the first `fit` (seen by running them on
+# TensorFlow and PyTorch):
+#
+# ```text
+# ValueError: No loss to compute. Provide a `loss` argument in `compile()`.
+# ```
 
 # %% [markdown]
 # ## 5. A key that names no output
@@ -353,12 +400,23 @@ for argument, arguments in typos.items():
     except (KeyError, ValueError) as err:
         print(f"- typo in {argument}:")
         print(f"{type(err).__name__}: {err}")
+        if argument == "metrics":
+            print(f"{type(err).__name__}: {str(err).splitlines()[1]}")
 
 # %% [markdown]
-# The first line of the `metrics` message comes from the structure library again (on PyTorch:
-# `Node type mismatch; expected <class 'tuple'>, but got <class 'dict'>.`).
+# The first line of the `metrics` message comes from the structure library again (on TensorFlow
+# and JAX: `Expected an instance of tuple, got {'spma': ('accuracy',)}.`; on PyTorch:
+# `Node type mismatch; expected <class 'tuple'>, but got <class 'dict'>.`); the cell prints
+# Keras's own line again, on its own, last.
 #
 # The `loss` typo:
+#
+# On TensorFlow, Keras 3.7.0 to 3.14.1 print the list as `ListWrapper(['spam', 'topic'])` (seen
+# by running those releases, as in section 4):
+#
+# ```text
+# ValueError: Expected keys ListWrapper(['spam', 'topic']) in loss dict, but found loss.keys()=['spma', 'topic']
+# ```
 #
 # Keras 3.5.0 to 3.6.0 printed it as ([keras/src/trainers/compile_utils.py](https://github.com/keras-team/keras/blob/v3.6.0/keras/src/trainers/compile_utils.py)):
 #
@@ -390,55 +448,80 @@ for argument, arguments in typos.items():
 
 # %% [markdown]
 # **The Keras 3 way.** Check the keys against `model.output_names` before compiling (for
-# `outputs={...}`, against the dict's keys: section 7). An empty list means every key names an
-# output. [Several outputs](../building/05_several_outputs.md) shows what each wrong key does on
-# Keras 3, including a `loss_weights` typo on a dict-output model that raises nothing.
+# `outputs={...}`, against the dict's keys: section 7), both ways: the keys that name no output,
+# and the outputs that no key names. For this model (`outputs=[...]`), a `loss` or `loss_weights`
+# dict must name every output (Keras 2 gave a missing weight 1.0: section 6); a `metrics` dict
+# may leave outputs out. Below, `{"topic": 0.5}` names no wrong output but leaves `spam` out,
+# and the model trains with accuracy for `topic` only.
+# [Several outputs](../building/05_several_outputs.md) shows what each wrong key does on Keras 3,
+# including a `loss_weights` typo on a dict-output model that raises nothing.
 
 # %%
 model = mail_model(keras)
-for argument, arguments in typos.items():
-    print(f"{argument}: keys that name no output:", sorted(set(arguments[argument]) - set(model.output_names)))
 loss_weights = {"spam": 1.0, "topic": 0.5}
-for argument, keys in (("loss", losses), ("loss_weights", loss_weights), ("metrics", per_output)):
-    print(f"{argument}: keys that name no output:", sorted(set(keys) - set(model.output_names)))
-model.compile(optimizer="adam", loss=losses, loss_weights=loss_weights, metrics=per_output)
+topic_metrics = {"topic": ["accuracy"]}
+to_check = [(f"{argument} typo", arguments[argument]) for argument, arguments in typos.items()]
+to_check += [("loss_weights", {"topic": 0.5}), ("loss", losses), ("loss_weights", loss_weights)]
+to_check += [("metrics", topic_metrics)]
+for label, keys in to_check:
+    unknown = sorted(set(keys) - set(model.output_names))
+    left_out = sorted(set(model.output_names) - set(keys))
+    print(f"{label} {list(keys)}: names no output {unknown}, leaves out {left_out}")
+model.compile(optimizer="adam", loss=losses, loss_weights=loss_weights, metrics=topic_metrics)
 print("history:", sorted(model.fit(x, targets, verbose=0).history))
 
 # %% [markdown]
 # ## 6. `loss_weights` with fewer or more entries than outputs
 #
-# **On Keras 2.** A list of weights shorter than the losses dropped the losses it did not reach,
-# without a word: with one weight, `topic_loss` is `0.0` and `loss` is the spam loss alone. Extra
-# weights were ignored: with three, `loss` is `spam_loss + 0.5 * topic_loss`.
+# **On Keras 2.** A list of weights shorter than the losses dropped the losses it did not reach.
+# `fit` only logged that the `topic` head got no gradients:
 
 # %%
-for weights in ([1.0], [1.0, 0.5, 2.0]):
-    old = mail_model(tf_keras)
-    old.compile(
-        optimizer="adam",
-        loss=["binary_crossentropy", "sparse_categorical_crossentropy"],
-        loss_weights=weights,
-        run_eagerly=True,
-    )
-    old_scores = old.evaluate(x, targets, verbose=0, return_dict=True)
-    print(weights, "->", {name: round(value, 3) for name, value in old_scores.items()})
-two_weights = old_scores["spam_loss"] + 0.5 * old_scores["topic_loss"]
-print("loss == spam_loss + 0.5 * topic_loss:", bool(np.isclose(old_scores["loss"], two_weights)))
+loss_list = ["binary_crossentropy", "sparse_categorical_crossentropy"]
+old = mail_model(tf_keras)
+old.compile(optimizer="adam", loss=loss_list, loss_weights=[1.0], run_eagerly=True)
+tf_log.flush()
+old_history = old.fit(x, targets, verbose=0)
+print("history:", {name: round(values[-1], 3) for name, values in old_history.history.items()})
+for line in sorted({f"{r.levelname}:{r.name}:{r.getMessage()}" for r in tf_log.buffer}):
+    print(f"[Keras 2] {line}")
 
 # %% [markdown]
-# **On Keras 3.** One weight per loss, or a `ValueError` at the first `fit` or `evaluate`:
+# `evaluate` raised and logged nothing: with one weight, `topic_loss` is `0.0` and `loss` is the
+# spam loss alone. Extra weights were ignored: with three, `loss` is `spam_loss + 0.5 * topic_loss`.
+# A dict that leaves `spam` out gave it a weight of 1.0: `loss` is again
+# `spam_loss + 0.5 * topic_loss`.
 
 # %%
-for weights in ([1.0], [1.0, 0.5, 2.0]):
+tf_log.flush()
+old_by_weights = {}
+for loss, weights in ((loss_list, [1.0]), (loss_list, [1.0, 0.5, 2.0]), (losses, {"topic": 0.5})):
+    old = mail_model(tf_keras)
+    old.compile(optimizer="adam", loss=loss, loss_weights=weights, run_eagerly=True)
+    old_scores = old.evaluate(x, targets, verbose=0, return_dict=True)
+    old_by_weights[str(weights)] = old_scores
+    print(weights, "->", {name: round(value, 3) for name, value in old_scores.items()})
+print("log lines:", len(tf_log.buffer))
+for weights in ("[1.0, 0.5, 2.0]", "{'topic': 0.5}"):
+    old_scores = old_by_weights[weights]
+    two_weights = old_scores["spam_loss"] + 0.5 * old_scores["topic_loss"]
+    print(f"{weights}: loss == spam_loss + 0.5 * topic_loss:", bool(np.isclose(old_scores["loss"], two_weights)))
+
+# %% [markdown]
+# **On Keras 3.** One weight per output, or an error at the first `fit` or `evaluate`: a
+# `ValueError` for a list, and for a dict a bare `KeyError` naming the output it leaves out. An
+# output whose loss is `None` still needs its weight:
+
+# %%
+spam_untrained = {"spam": None, "topic": "sparse_categorical_crossentropy"}
+too_few_or_many = [(loss_list, [1.0]), (loss_list, [1.0, 0.5, 2.0]), (losses, {"topic": 0.5})]
+for loss, weights in too_few_or_many + [(spam_untrained, [0.5])]:
     model = mail_model(keras)
-    model.compile(
-        optimizer="adam",
-        loss=["binary_crossentropy", "sparse_categorical_crossentropy"],
-        loss_weights=weights,
-    )
+    model.compile(optimizer="adam", loss=loss, loss_weights=weights)
     try:
         model.evaluate(x, targets, verbose=0)
-    except ValueError as err:
+    except (KeyError, ValueError) as err:
+        print(f"- loss={loss}, loss_weights={weights}:")
         print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
@@ -461,21 +544,27 @@ for weights in ([1.0], [1.0, 0.5, 2.0]):
 # ```
 
 # %% [markdown]
-# **The Keras 3 way.** One weight per output, as a list in the order of `model.output_names` or
-# as a dict keyed by them. On Keras 3.15 either form works with either form of `loss`, and they
-# give the same total (Keras 3.0 to 3.4 wanted both in the same form, list or dict):
+# **The Keras 3 way.** One weight per output, including an output whose loss is `None`: a list in
+# the order of `model.output_names`, or a dict keyed by them. Since Keras 3.5.0 either form works
+# with either form of `loss` (Keras 3.0 to 3.4 wanted both in the same form, list or dict). With
+# the weights of Keras 2's `{"topic": 0.5}` model, each gives Keras 2's loss; with `spam: None`,
+# the loss is the topic loss alone, weighted 0.5:
 
 # %%
-loss_list = ["binary_crossentropy", "sparse_categorical_crossentropy"]
 model = mail_model(keras)
+model.set_weights(old.get_weights())
 totals = []
-for loss, weights in ((losses, [1.0, 0.5]), (loss_list, {"spam": 1.0, "topic": 0.5})):
+weight_dict = {"spam": 1.0, "topic": 0.5}
+for loss, weights in ((losses, weight_dict), (losses, [1.0, 0.5]), (loss_list, weight_dict)):
     model.compile(optimizer="adam", loss=loss, loss_weights=weights)
     totals.append(model.evaluate(x, targets, verbose=0, return_dict=True)["loss"])
 print("totals:", np.round(totals, 3))
-print("list and dict weights give the same loss:", bool(np.isclose(totals[0], totals[1])))
+print("same loss as Keras 2:", all(np.isclose(total, old_scores["loss"], atol=1e-5) for total in totals))
+model.compile(optimizer="adam", loss=spam_untrained, loss_weights=[1.0, 0.5])
+untrained = model.evaluate(x, targets, verbose=0, return_dict=True)
+half_topic = 0.5 * old_scores["topic_loss"]
+print("with spam: None, loss == 0.5 * topic_loss:", bool(np.isclose(untrained["loss"], half_topic)))
 
-# %% [markdown]
 # ## 7. `outputs={...}`: the logs take the dict's keys
 #
 # A model whose outputs are a dict, with keys (`is_spam`, `topic_id`) that are not the layer
@@ -508,9 +597,10 @@ except KeyError as err:
     print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
-# Before Keras 3.12.0, Keras 3 also refused `metrics` keyed by the dict's keys when they were
-# not the layer names ([keras-team/keras#21675](https://github.com/keras-team/keras/issues/21675),
-# fixed by [#21694](https://github.com/keras-team/keras/pull/21694)). A callback that watches one
+# Keras 3.0 to 3.4 refused a `loss` keyed by the dict's keys when they were not the layer names,
+# and Keras 3.0 to 3.11 refused such `metrics`
+# ([keras-team/keras#21675](https://github.com/keras-team/keras/issues/21675), fixed by
+# [#21694](https://github.com/keras-team/keras/pull/21694)). A callback that watches one
 # of these names, such as `EarlyStopping`, needs more than the new name:
 # [Input and output structures](03_input_output_structures.md), section 5.
 
@@ -526,13 +616,14 @@ for key in model.output:
 # %% [markdown]
 # ## In short
 #
-# - Keras 3 logs the same `loss`, `<output>_loss` and `<output>_<metric>` names as Keras 2 (the
-#   per-output losses since 3.5.0). `metrics_names` no longer names what `evaluate` returns: use
-#   `evaluate(..., return_dict=True)`.
+# - For `outputs=[...]` with a loss on every output, Keras 3 (3.5.0 and later) logs Keras 2's
+#   names; with a single loss left it logs only `loss`. `metrics_names` no longer names what
+#   `evaluate` returns: use `evaluate(..., return_dict=True)`.
 # - A flat `metrics` list is one entry per output on Keras 3, not "every metric on every output".
 #   Key metrics by output: `{"spam": ["accuracy"], "topic": ["accuracy"]}`.
 # - Give every output its own target. In a `loss` dict for `outputs=[...]`, name every output
-#   (`None` for one you do not train).
-# - One `loss_weights` entry per loss: Keras 2 silently dropped losses without a weight; Keras 3
-#   raises.
+#   (`None` for one you do not train; Keras 3.5.0 and 3.6.0 refuse it).
+# - One `loss_weights` entry per output, including an output whose loss is `None`. Keras 2
+#   dropped the losses a short list did not reach and weighted an output a dict left out 1.0;
+#   Keras 3 raises.
 # - With `outputs={...}`, Keras 3 logs `<key>_loss` with the dict's keys, not the layer names.
