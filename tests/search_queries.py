@@ -152,6 +152,12 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
      "Expecting KerasTensor which is from tf.keras.Input() or output from keras layer call(). Got: 1",
      (M + "05_reaching_values/",)),
     ("keras 3 replacement for K.function intermediate layer output", (M + "05_reaching_values/",)),
+    ("AttributeError: module 'keras._tf_keras.keras.backend' has no attribute 'learning_phase'",
+     (M + "05_reaching_values/",)),
+    ("AttributeError: Layer dense_3 has multiple inbound nodes, hence the notion of \"layer output\" is "
+     "ill-defined. Use `get_output_at(node_index)` instead.", (M + "05_reaching_values/",)),
+    ("keras 3 nested sequential model .output returns the outer call's tensor", (M + "05_reaching_values/",)),
+    ("split resnet50 into two models Sequential(model.layers[k:])", (M + "07_cutting_models/",)),
     ("ValueError: Found unexpected losses or metrics that do not correspond to any Model output: "
      "dict_keys(['clf']). Valid mode output names: ['classifier', 'regressor']. Received struct is: "
      "{'clf': 'accuracy'}.", (M + "06_several_outputs/",)),

@@ -24,12 +24,13 @@
 # | Keras 2 | Keras 3 |
 # |---|---|
 # | `sequential.input`, `sequential.output` | `sequential.inputs[0]`, `sequential.outputs[0]` |
-# | `layer.output_shape`, `layer.input_shape` | `layer.output.shape`, `layer.input.shape` |
+# | `layer.output_shape`, `layer.input_shape` | `layer.output.shape`, `layer.input.shape` (`[t.shape for t in layer.input]` for a merge layer) |
 # | `layer.inbound_nodes[0].inbound_layers`, `layer.get_input_at(0)` | `layer.input`: the tensors it was called on |
 # | `shared.get_output_at(1)` | the tensor the next layer was called on: `model.get_layer("merge").input[1]` |
 # | `K.function([model.input, K.learning_phase()], outs)` | `keras.Model(model.input, outs)`, called with `training=` |
 #
-# One feature model gives every branch a merge layer takes in:
+# Given a functional model `new` with a layer named `merge`, and a NumPy `batch`, one feature model
+# gives every branch that layer takes in:
 #
 # ```python
 # branches = keras.Model(new.input, new.get_layer("merge").input, name="branches")
@@ -45,6 +46,10 @@
 # TensorFlow, even when Keras 3's backend is JAX or PyTorch.
 
 # %%
+import os
+import subprocess
+import sys
+import textwrap
 import warnings
 
 import keras
@@ -124,6 +129,12 @@ for attribute in ("input", "output"):
 # ```
 
 # %% [markdown]
+# With `KERAS_BACKEND=torch`, the Keras 3 `AttributeError`s of this section and of section 5 read
+# differently: Keras layers are `torch.nn.Module`s there, and PyTorch's
+# `nn.Module.__getattr__` answers instead, with `AttributeError: 'Sequential' object has no
+# attribute 'output'` (or `'input'`, `'inputs'`), and `'Dense' object has no attribute 'output'`
+# for a layer.
+#
 # Readers hit it with `keras.Model(model.input, model.output)` on a `Sequential` model
 # ([keras-team/keras#20116](https://github.com/keras-team/keras/issues/20116),
 # [keras-team/keras#20339](https://github.com/keras-team/keras/issues/20339)); the class changed to
@@ -142,6 +153,19 @@ print([layer.name for layer in extended.layers])
 hidden_values = keras.ops.convert_to_numpy(hidden_new(batch))
 print(np.round(hidden_values[:2], 3))
 print("same as Keras 2:", np.allclose(hidden_values, hidden_old(batch).numpy(), atol=1e-6))
+
+# %% [markdown]
+# Once the `Sequential` model is called on a tensor (nested in a functional model), `.input` and
+# `.output` work on Keras 3, but return that call's tensors, not its own: `.outputs[0]` is what
+# Keras 2's `.output` was.
+
+# %%
+for version, k, stack in [("Keras 2", tf_keras, seq_old), ("Keras 3", keras, seq_new)]:
+    outer_x = k.Input(shape=(4,), name="outer_x")
+    outer_y = stack(outer_x)
+    print(f"{version}: .input is the call's input:", stack.input is outer_x)
+    print(f"{version}: .output is the call's output:", stack.output is outer_y)
+    print(f"{version}: .output is .outputs[0]:", stack.output is stack.outputs[0])
 
 # %% [markdown]
 # Keras 2's other way to give the shape, `input_shape=` on the first layer, still builds the model
@@ -178,7 +202,7 @@ for name in ("branch_a", "drop_b", "merge"):
     layer = old.get_layer(name)
     shapes_old[name] = (layer.input_shape, layer.output_shape)
     print(name, layer.input_shape, "->", layer.output_shape)
-print("model:", old.output_shape)
+print("model:", old.input_shape, "->", old.output_shape)
 
 # %% [markdown]
 # **On Keras 3**, layers have neither:
@@ -193,7 +217,7 @@ for attribute in ("input_shape", "output_shape"):
 # %% [markdown]
 # **The Keras 3 way**: read the shape off the layer's input and output tensors (a list of tensors
 # for a merge layer), or ask the layer what it would give for an input shape. Functional and
-# `Sequential` models kept `output_shape`:
+# `Sequential` models kept `input_shape` and `output_shape`:
 
 # %%
 shapes_new = {}
@@ -202,7 +226,7 @@ for name in ("branch_a", "drop_b", "merge"):
     ins = [tuple(t.shape) for t in layer.input] if isinstance(layer.input, list) else tuple(layer.input.shape)
     shapes_new[name] = (ins, tuple(layer.output.shape))
     print(name, ins, "->", tuple(layer.output.shape))
-print("model:", new.output_shape, "| Sequential:", seq_new.output_shape)
+print("model:", new.input_shape, "->", new.output_shape, "| Sequential:", seq_new.input_shape, "->", seq_new.output_shape)
 print("same as Keras 2:", shapes_new == shapes_old)
 print(new.get_layer("merge").compute_output_shape([(None, 3), (None, 2)]))
 
@@ -257,7 +281,8 @@ for reach in reaches.values():
 #
 # **The Keras 3 way**: `layer.input` is the tensor, or list of tensors, the layer was called on.
 # The layer that produced each one is the layer whose `.output` it is, and a model from the input
-# to `merge.input` is the feature model that gives every branch at once:
+# to `merge.input` is the feature model that gives every branch at once (more on it:
+# [Every branch and the final output in one pass](../extraction/02_one_pass.md)):
 
 # %%
 print("inputs:", [tuple(t.shape) for t in merge.input])
@@ -269,8 +294,22 @@ print(np.round(b_eval[:2], 3))
 print("same as Keras 2:", np.allclose(a_eval, a_old, atol=1e-6) and np.allclose(b_eval, b_old, atol=1e-6))
 
 # %% [markdown]
-# Matching `layer.output` finds the producer when that layer was called once and has one output;
-# a layer called twice is in section 4. To walk the graph, go through `model.operations` rather
+# Matching `layer.output` finds the producer when that layer was called once, has one output, and
+# is not itself a functional `keras.Model`: a nested model's `.output` is the tensor inside it
+# ([Features from inside a nested backbone](../architectures/02_nested_backbone.md)). Here a
+# nested model `inner` feeds `merge`, and the match misses it:
+
+# %%
+inner_x = keras.Input(shape=(4,), name="inner_x")
+inner = keras.Model(inner_x, layers.Dense(3, name="inner_dense")(inner_x), name="inner")
+x = keras.Input(shape=(4,), name="x")
+joined = layers.Concatenate(name="merge")([inner(x), layers.Dense(2, name="branch_b")(x)])
+with_inner = keras.Model(x, joined, name="with_inner")
+print("fed by:", [layer.name for t in with_inner.get_layer("merge").input for layer in with_inner.layers if layer.output is t])
+print("inner.output is the tensor inside it:", inner.output is inner.outputs[0])
+
+# %% [markdown]
+# A layer called twice is in section 4. To walk the graph, go through `model.operations` rather
 # than `model.layers`: a `keras.ops` call on symbolic tensors is an operation of the model, but not
 # one of its layers.
 
@@ -305,8 +344,9 @@ pair = [rng.normal(size=(2, 5, 4)).astype("float32"), rng.normal(size=(2, 7, 4))
 print(tuple(pair_new.output.shape))
 
 # %% [markdown]
-# **On Keras 2**, `get_output_at(1)` was the second call's output. `shared.output` was the first
-# call's, without a word, and `output_shape` failed because the two calls give different shapes:
+# **On Keras 2** as `tf.keras` (and `tf_keras`), `get_output_at(1)` was the second call's output.
+# `shared.output` was the first call's, without a word, and `output_shape` failed because the two
+# calls give different shapes:
 
 # %%
 shared_old = pair_old.get_layer("shared")
@@ -320,6 +360,17 @@ except AttributeError as err:
     print(f"[Keras 2] {type(err).__name__}: {err}")
 
 # %% [markdown]
+# Multi-backend Keras (`import keras`, versions 2.0.0 to 2.3.1) did not choose for you: it refused
+# `shared.output` itself, in its `output` property
+# ([keras/engine/base_layer.py at 2.3.1](https://github.com/keras-team/keras/blob/2.3.1/keras/engine/base_layer.py)).
+# Readers paste that message from tools that read every `layer.output`
+# ([raghakot/keras-vis#75](https://github.com/raghakot/keras-vis/issues/75),
+# [keras-team/keras#13553](https://github.com/keras-team/keras/issues/13553)):
+#
+# ```text
+# AttributeError: Layer shared has multiple inbound nodes, hence the notion of "layer output" is ill-defined. Use `get_output_at(node_index)` instead.
+# ```
+#
 # **On Keras 3**, the `..._at(node_index)` methods are gone:
 
 # %%
@@ -383,7 +434,8 @@ for attribute in ("output", "output_shape"):
         print(f"[Keras 2] {type(err).__name__}: {err}")
 
 # %% [markdown]
-# **On Keras 3**, the same: the message names the layer, as before.
+# **On Keras 3**, the same. On TensorFlow and JAX the message names the layer, as before; on
+# PyTorch it is PyTorch's own (section 1).
 
 # %%
 class TwoBranchNet(keras.Model):
@@ -535,8 +587,8 @@ print("same as the feature model of section 3:", np.allclose(a_fn, a_old) and np
 
 # %% [markdown]
 # The older idiom passed `K.learning_phase()` as an extra input, to run dropout on demand
-# (`f([x, 1])`). On TensorFlow 2, Keras 2 itself rejects it: `K.learning_phase()` is the number 0
-# here, not a tensor:
+# (`f([x, 1])`). With eager execution on (TensorFlow 2's default), Keras 2 itself rejects it:
+# `K.learning_phase()` is the number 0 here, not a tensor:
 
 # %%
 print("K.learning_phase():", K.learning_phase())
@@ -547,19 +599,52 @@ except ValueError as err:
 
 # %% [markdown]
 # Readers paste this message with this very idiom
-# ([shibuiwilliam/Keras_Sklearn#1](https://github.com/shibuiwilliam/Keras_Sklearn/issues/1)); earlier
+# ([shibuiwilliam/Keras_Sklearn#1](https://github.com/shibuiwilliam/Keras_Sklearn/issues/1)). Earlier
 # TensorFlow 2 releases failed on it with other messages
-# ([tensorflow/tensorflow#34201](https://github.com/tensorflow/tensorflow/issues/34201),
-# [tensorflow/tensorflow#42014](https://github.com/tensorflow/tensorflow/issues/42014)).
+# ([tensorflow/tensorflow#34201](https://github.com/tensorflow/tensorflow/issues/34201) with
+# `K.learning_phase()`, [tensorflow/tensorflow#45105](https://github.com/tensorflow/tensorflow/issues/45105)
+# with `K.learning_phase()` on TensorFlow 2.3,
+# [tensorflow/tensorflow#42014](https://github.com/tensorflow/tensorflow/issues/42014) with
+# `K.symbolic_learning_phase()`).
 #
-# **On Keras 3**, the backend module has neither function:
+# Scripts that called `tf.compat.v1.disable_eager_execution()` still ran it: there
+# `K.learning_phase()` is a tensor, and `f([x, 1])` runs the dropout. Eager execution cannot be
+# turned off in this process, so a fresh Python runs it:
 
 # %%
-for name in ("function", "learning_phase"):
-    try:
-        getattr(keras.backend, name)
-    except AttributeError as err:
-        print(f"{type(err).__name__}: {err}")
+graph_mode = textwrap.dedent(
+    '''
+    import numpy as np
+    import tensorflow as tf
+    tf.compat.v1.disable_eager_execution()
+    import tf_keras
+
+    tf_keras.utils.set_random_seed(0)
+    K = tf_keras.backend
+    x = tf_keras.Input(shape=(4,), name="x")
+    drop_b = tf_keras.layers.Dropout(0.5, name="drop_b")(tf_keras.layers.Dense(2, name="branch_b")(x))
+    f = K.function([x, K.learning_phase()], [drop_b])
+    ones = np.ones((8, 4), "float32")
+    print("eager execution off, K.learning_phase() is a tensor:", tf.is_tensor(K.learning_phase()))
+    print("eager execution off, f([x, 1]) differs from f([x, 0]):", not np.allclose(f([ones, 1])[0], f([ones, 0])[0]))
+    '''
+)
+result = subprocess.run([sys.executable, "-c", graph_mode], env=dict(os.environ), capture_output=True, text=True)
+print(result.stdout, end="")
+if result.returncode != 0:
+    raise RuntimeError(f"the graph-mode script failed:\n{result.stderr[-3000:]}")
+
+# %% [markdown]
+# **On Keras 3**, the backend module has neither function, also as `tf.keras.backend` (on
+# TensorFlow 2.16 and later, `tf.keras` is Keras 3):
+
+# %%
+for module in (keras.backend, tf.keras.backend):
+    for name in ("function", "learning_phase"):
+        try:
+            getattr(module, name)
+        except AttributeError as err:
+            print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
 # **The Keras 3 way**: the feature model of section 3 is the function, and `training=` is the
@@ -581,7 +666,10 @@ print("training=True, drop_b kept values doubled:", np.allclose(b_train[~zeroed]
 # runs the feature model in inference mode and returns NumPy arrays:
 
 # %%
-print([values.shape for values in branches.predict(batch, batch_size=4, verbose=0)])
+predicted = branches.predict(batch, batch_size=4, verbose=0)
+print([type(values).__name__ for values in predicted], [values.shape for values in predicted])
+same_as_eval = np.allclose(predicted[0], a_eval, atol=1e-6) and np.allclose(predicted[1], b_eval, atol=1e-6)
+print("same as training=False:", same_as_eval)
 
 # %% [markdown]
 # One sub-model per branch, on real networks:
@@ -590,8 +678,9 @@ print([values.shape for values in branches.predict(batch, batch_size=4, verbose=
 # %% [markdown]
 # ## In short
 #
-# - `Sequential.input`/`.output` fail on Keras 3: use `.inputs[0]`/`.outputs[0]`, after giving the
-#   model an input shape (`keras.Input`, `input_shape=`, or `build`).
+# - `Sequential.input`/`.output` fail on Keras 3 until the model is called, then give that call's
+#   tensors: use `.inputs[0]`/`.outputs[0]`, after giving the model an input shape (`keras.Input`,
+#   `input_shape=`, or `build`).
 # - `layer.output_shape`/`input_shape` are gone from layers: read `layer.output.shape`,
 #   `layer.input` (a list for a merge), or call `compute_output_shape`.
 # - No `inbound_nodes`, `get_input_at`, `get_output_at` on Keras 3: `layer.input` is what a layer

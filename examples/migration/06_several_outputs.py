@@ -565,6 +565,7 @@ untrained = model.evaluate(x, targets, verbose=0, return_dict=True)
 half_topic = 0.5 * old_scores["topic_loss"]
 print("with spam: None, loss == 0.5 * topic_loss:", bool(np.isclose(untrained["loss"], half_topic)))
 
+# %% [markdown]
 # ## 7. `outputs={...}`: the logs take the dict's keys
 #
 # A model whose outputs are a dict, with keys (`is_spam`, `topic_id`) that are not the layer

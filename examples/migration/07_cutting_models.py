@@ -29,12 +29,12 @@
 # | the same, where a path goes around the cut | give every tensor that crosses the cut as an input |
 #
 # At a merge, a `Sequential` slice fails on both versions with `A merge layer should be called
-# on a list of inputs`. A cut that a path goes around fails on Keras 3 with
+# on a list of inputs`. A cut that a path goes around fails on Keras 3.14 and later with
 # ``` Output with path `` is not connected to `inputs` ``` (Keras 2:
 # `Found input tensor cannot be reached`, or `Graph disconnected`).
 #
-# In this page's model a skip connection carries `stem` past the branches, so a cut after
-# `merge` is crossed by two tensors, and both halves name both:
+# Given a functional `model` whose skip connection carries the output of its layer `stem` past the
+# branches, a cut after its layer `merge` is crossed by two tensors, and both halves name both:
 #
 # ```python
 # crossing = [model.get_layer("stem").output, model.get_layer("merge").output]
@@ -146,7 +146,10 @@ except ValueError as err:
 # **On Keras 3.** The same first call fails with the same message. Cut after the branches,
 # from `neck` on, and the `Add` of the skip connection fails the same way. With the input layer
 # in the list, Keras 3 builds the `Sequential` model without an error and fails only at the first
-# call:
+# call: its `build` runs the layers one after the other on the input layer's tensor, and returns
+# without a word when one raises `NotImplementedError`
+# ([keras/src/models/sequential.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/models/sequential.py#L191-L199)),
+# as `merge` does on one symbolic tensor (section 2):
 
 # %%
 tail = keras.Sequential(model.layers[2:], name="tail")
@@ -160,11 +163,31 @@ try:
 except ValueError as err:
     print(f"{type(err).__name__}: {err}")
 whole = keras.Sequential(model.layers, name="whole")
-print("keras.Sequential(model.layers) raised nothing;", len(whole.layers), "layers")
+print("keras.Sequential(model.layers) raised nothing;", len(whole.layers), "layers; built:", whole.built)
 try:
     whole(np.zeros((1, 6), "float32"))
 except ValueError as err:
     print(f"{type(err).__name__}: {err}")
+
+# %% [markdown]
+# On a real network a slice can fail before it reaches a merge. In ResNet50 (`weights=None`), the
+# layers after `conv3_block4_out` are the next block's main path, then its shortcut convolution
+# `conv4_block1_0_conv`. In the slice the shortcut gets the main path's output instead of the
+# block's input, and its shape does not fit, on both versions:
+
+# %%
+for version, K in [("Keras 2", tf_keras), ("Keras 3", keras)]:
+    resnet = K.applications.ResNet50(input_shape=(64, 64, 3), weights=None, include_top=False)
+    start = [layer.name for layer in resnet.layers].index("conv3_block4_out") + 1
+    print(f"{version}, the slice starts with:", [layer.name for layer in resnet.layers[start : start + 7]])
+    after_block = K.Sequential(resnet.layers[start:], name="after_block")
+    try:
+        after_block(np.zeros((1, 8, 8, 512), "float32"))
+    except ValueError as err:
+        if version == "Keras 2":
+            print(f"[Keras 2] {type(err).__name__}: {err}")
+        else:
+            print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
 # Called on a `keras.Input` instead, to put the cut model inside a functional model, the same
@@ -192,7 +215,8 @@ for version, K, source in [("Keras 2", tf_keras, old_model), ("Keras 3", keras, 
 
 # %% [markdown]
 # **The Keras 3 way.** For the first half, build a model from the model's input to the tensors
-# you cut at, as on [Sub-models for branch values](../extraction/01_submodels.md); it runs the
+# you cut at, as on
+# [Branch values with sub-models that share weights](../extraction/01_submodels.md); it runs the
 # real graph, branches and all. For the second half, see the next two sections.
 
 # %%
@@ -253,8 +277,14 @@ except NotImplementedError as err:
 # model. `layer.input` is that tensor, or the list of tensors for a merge, and `layer.output` is
 # what it gave; a dict from the model's tensors to the new ones translates one into the other.
 # `model.layers` is in graph order, so one pass calls every layer after its inputs. This works on a
-# flat functional model whose layers are each called once (a layer called twice has one `.input`
-# for one of its calls; see [Reaching values](05_reaching_values.md#4-get_output_atnode_index-for-a-layer-shared-by-two-branches)).
+# flat functional model whose every step is a layer (no `keras.ops` calls or `x + 1` on tensors:
+# those are in `model.operations`, not `model.layers`), called once on one tensor or one list of
+# tensors, with one output. A layer called twice has one `.input` for one of its calls (see
+# [Reaching values](05_reaching_values.md#4-get_output_atnode_index-for-a-layer-shared-by-two-branches)),
+# and for a layer called on several arguments, such as `MultiHeadAttention(query, value)`,
+# `layer.input` is one list of them all, which `rest_of` would pass back as one argument. For any
+# other functional model, cut with section 3's recipe: it takes the model's own tensors and calls
+# no layer.
 
 
 # %%
@@ -275,7 +305,9 @@ def rest_of(model, cut_names, name="rest"):
             args = [computed[id(t)] for t in inputs]
             computed[id(layer.output)] = layer(args if isinstance(layer.input, list) else args[0])
     if id(model.output) not in computed:
-        raise ValueError(f"some path to the output goes around {cut_names}: cut there as well")
+        raise ValueError(
+            f"the output was not reached from {cut_names}: a path goes around the cut, or a step is not a layer"
+        )
     return keras.Model(new_inputs[0] if len(new_inputs) == 1 else new_inputs, computed[id(model.output)], name=name)
 
 
@@ -302,7 +334,9 @@ print("same values as the full model:", np.allclose(from_merge, full))
 # (`tf_keras` 2.21) accepts it, and where every path to the output goes through that tensor it
 # gives the right values. (On TensorFlow 2.3, the same recipe gave a warning that functional
 # inputs must come from `tf.keras.Input`, then `Graph disconnected`, as reported in
-# [tensorflow/tensorflow#43025](https://github.com/tensorflow/tensorflow/issues/43025).) At
+# [tensorflow/tensorflow#43025](https://github.com/tensorflow/tensorflow/issues/43025); on
+# TensorFlow 2.3.1 readers split a model the same way and met the same warning:
+# [tensorflow/tensorflow#44838](https://github.com/tensorflow/tensorflow/issues/44838).) At
 # `neck`, the skip connection goes around the cut, back to the input `x`, and Keras 2 refuses.
 # A new `Input` is not connected to the model's layers at all; that is Keras 2's
 # `Graph disconnected`, the message most of the old threads quote
@@ -338,8 +372,10 @@ except ValueError as err:
     print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
-# Keras 3.13 and older built that model without an error, and calling it failed with a bare
-# `KeyError`; Keras 3.14 checks at build time that every output can be reached from the inputs
+# Keras 3.13 and older built that model without an error, and calling it failed with a `KeyError`
+# that names no layer: after `Exception encountered when calling Functional.call().` it gives
+# only a number (the id of the missing tensor). Keras 3.14 checks at build time that every output
+# can be reached from the inputs
 # ([keras-team/keras#22153](https://github.com/keras-team/keras/pull/22153)). A new `Input` gives
 # the same message:
 
@@ -373,9 +409,20 @@ print("same values as Keras 2:", np.allclose(halves, old_full, atol=1e-6))
 print("the second half's head is the model's:", second_half.get_layer("head") is model.get_layer("head"))
 
 # %% [markdown]
-# `rest_of(model, ["stem", "merge"])` from section 2 gives the same second half, with inputs you
-# named. Either way the second half is made of the model's own layers, so it shares their
-# weights: train one and the other changes with it.
+# The second half's inputs are the model's own tensors, under names Keras chose. To give them
+# names of yours (to pass a dict keyed by name), call it on new named inputs;
+# `rest_of(model, ["stem", "merge"])` from section 2 names them too, where it applies:
+
+# %%
+crossing_inputs = [keras.Input(shape=(8,), name="stem_values"), keras.Input(shape=(16,), name="merge_values")]
+named_second_half = keras.Model(crossing_inputs, second_half(crossing_inputs), name="named_second_half")
+print("inputs:", [t.name for t in named_second_half.inputs])
+named_values = keras.ops.convert_to_numpy(named_second_half({"stem_values": stem_values, "merge_values": merge_values}))
+print("same values as the full model:", np.allclose(named_values, full))
+
+# %% [markdown]
+# Either way the second half is made of the model's own layers, so it shares their weights: train
+# one and the other changes with it.
 
 # %% [markdown]
 # ## 4. Branches inside a sub-model: a clean cut
@@ -410,8 +457,11 @@ print("layers:", [layer.name for layer in nested.layers])
 # halves give the full model. `get_layer("features").output` is not the tensor you want, though:
 # it is the output inside the sub-model, not the one the outer model passes on, so a model from
 # it fails as in section 3. Readers meet the same surprise when they reach into a sub-model:
-# [keras-team/keras#16123](https://github.com/keras-team/keras/issues/16123) and
-# [keras-team/keras#16355](https://github.com/keras-team/keras/issues/16355).
+# [keras-team/keras#16123](https://github.com/keras-team/keras/issues/16123),
+# [keras-team/keras#16355](https://github.com/keras-team/keras/issues/16355), and with a nested
+# `Sequential` model [tensorflow/tensorflow#46944](https://github.com/tensorflow/tensorflow/issues/46944)
+# (`Graph disconnected`). More on reaching into a sub-model:
+# [Features from inside a nested backbone](../architectures/02_nested_backbone.md).
 
 # %%
 old_second = tf_keras.Sequential(old_nested.layers[3:])
@@ -470,14 +520,18 @@ print("features alone gives the same tensor:", same)
 # ## In short
 #
 # - `Sequential(model.layers[k:])` is for a chain of layers, on Keras 2 and Keras 3 alike. On a
-#   model with branches it fails at the first merge (`A merge layer should be called on a list of
-#   inputs`; Keras 3 builds `Sequential(model.layers)` first and fails at the first call). A
-#   slice that stops before a merge can run and give values of a path that is not in the model.
+#   model with branches it fails at the first merge it reaches (`A merge layer should be called on
+#   a list of inputs`; Keras 3 builds `Sequential(model.layers)` first and fails at the first
+#   call), or earlier with a shape error when a branch layer receives the previous branch's
+#   output. A slice that stops before a merge can run and give values of a path that is not in
+#   the model.
 # - First half: `keras.Model(model.input, tensors_at_the_cut)`.
 # - Second half: `keras.Model(tensors_at_the_cut, model.output)`, with every tensor that crosses
-#   the cut, skip connections included; otherwise Keras 3 says the output is not connected to
-#   the inputs (Keras 2: `Found input tensor cannot be reached`, or `Graph disconnected`).
-#   For fresh named inputs, call each layer on its `layer.input`, as `rest_of` does.
-# - `layer.input_shape` is gone in Keras 3: use `layer.input.shape`.
+#   the cut, skip connections included; otherwise Keras 3 (3.14 and later) says the output is not
+#   connected to the inputs (Keras 2: `Found input tensor cannot be reached`, or
+#   `Graph disconnected`).
+#   For inputs with names of yours, call the second half on new named `keras.Input`s.
+# - `layer.input_shape` is gone in Keras 3: use `layer.input.shape` (`[t.shape for t in layer.input]`
+#   for a merge layer).
 # - A sub-model is a clean place to cut: slice there, or use the next layer's `.input`; the
 #   sub-model's own `.output` is the tensor inside it.
