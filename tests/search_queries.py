@@ -194,6 +194,10 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
     ("ValueError: Incompatible input shapes: axis values 64 (at axis 2) != 10 (at axis 1). Full input shapes: "
      "(None, 10, 64), (None, 10, 64)", ("examples/building/02_merge_layers/",)),
     ("keras Dot layer which axes for sequences", ("examples/building/02_merge_layers/",)),
+    ("ValueError: Exception encountered when calling layer \"dot_3\" (type Dot). Cannot perform batch_dot over "
+     "axis 0. If your inputs are not batched, add a dummy batch dimension to your inputs using "
+     "K.expand_dims(x, 0)", ("examples/building/02_merge_layers/",)),
+    ("keras torch backend model.train() does not turn on dropout", ("examples/architectures/03_gradients/",)),
     ("get the encoder out of a trained siamese model after load_model", ("examples/building/03_shared_layers/",)),
     ("stop gradient from one output head into shared layers", (W + "04_freezing/",)),
     ("keras.ops.stop_gradient vs trainable False", (W + "04_freezing/",)),

@@ -21,22 +21,29 @@
 # %% [markdown]
 # ## Short answer
 #
-# Split the model at the layer, `keras.Model(backbone.input, layer.output)` and
-# `keras.Model(layer.output, backbone.output)` (Keras 3 takes an inner tensor as an input), then
-# differentiate the second part, with the head on top (`tail`), with respect to its input.
-# The split needs a tensor that every path to the output goes through: at a layer inside a
-# residual block it fails with "Output with path `` is not connected to `inputs`"; give the
-# second part the skip connection's tensor as a second input. On TensorFlow:
+# On TensorFlow the usual Grad-CAM recipe needs no split: one model that returns both the
+# layer's output and the scores, called under one `tf.GradientTape`, at any layer, even inside
+# a residual block. For a layer of a nested backbone, start that model at the backbone's input
+# and put your head on the backbone's output. Given your `classifier`, its nested `backbone`
+# and the `conv_layer` inside it (and an image `batch`, as NumPy):
 #
 # ```python
+# import tensorflow as tf
+# head_scores = classifier.get_layer("head")(classifier.get_layer("pool")(backbone.output))
+# grad_model = keras.Model(backbone.input, [conv_layer.output, head_scores])
 # with tf.GradientTape() as tape:
-#     tape.watch(inputs)
-#     score = keras.ops.sum(tail(inputs)[:, class_index])
-# grads = tape.gradient(score, inputs)
+#     maps, preds = grad_model(batch)
+#     class_score = preds[:, class_index]
+# map_grads = tape.gradient(class_score, maps)
 # ```
 #
-# On JAX, `jax.grad` of a function that calls `tail.stateless_call(...)`; on PyTorch,
-# `torch.autograd.grad` on inputs made with `requires_grad=True`. All three run below.
+# PyTorch does the same with `torch.autograd.grad(class_score.sum(), maps)`. JAX has no tape:
+# `jax.grad` differentiates a function with respect to its arguments, so the maps must be the
+# input of a model. Split the model at the layer, `keras.Model(backbone.input, layer.output)`
+# and `keras.Model(layer.output, backbone.output)` (Keras 3 takes an inner tensor as an input),
+# and differentiate the second part, with the head on top, over its `stateless_call`. Inside a
+# residual block that split fails with "Output with path `` is not connected to `inputs`";
+# give the second part the skip connection's tensor as a second input. Both ways run below.
 
 # %% [markdown]
 # ## Setup
@@ -133,6 +140,10 @@ print("same layer objects:", backbone_tail.get_layer("Conv_1") is backbone.get_l
 # - JAX differentiates a pure function. `stateless_call` is the model as such a function: the
 #   weights go in as arguments instead of being read from the layers.
 # - PyTorch records the operations on tensors created with `requires_grad=True`.
+#
+# Here the maps are an input, so TensorFlow must be told to watch them (`tape.watch`), and
+# that takes tensors only, not the NumPy arrays that `predict` (or `run` here) returns: the
+# function converts them first.
 
 # %%
 def score_gradients(tail: keras.Model, inputs, class_index: int):
@@ -171,6 +182,20 @@ grads = score_gradients(from_conv, conv_maps, class_index)
 print("gradient:", grads.shape)
 
 # %% [markdown]
+# Without the conversion, `tape.watch` refuses the array (a corner of `conv_maps`, rounded, to
+# keep the message short; the TensorFlow branch only):
+
+# %%
+if keras.backend.backend() == "tensorflow":
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        try:
+            tape.watch(np.round(conv_maps[:1, :1, :1, :2], 2))
+        except ValueError as err:
+            print(f"ValueError: {err}")
+
+# %% [markdown]
 # Check it without trusting any backend: move the maps a small step along the gradient's
 # direction and compare how the score changes with what the gradient predicts.
 
@@ -181,6 +206,48 @@ down = run(from_conv, conv_maps - step)[:, class_index].sum()
 predicted = float(np.sum(grads * step))
 print("score change, measured vs predicted:", np.round((up - down) / 2, 4), np.round(predicted, 4))
 print("gradient agrees with the measured change:", bool(np.isclose((up - down) / 2, predicted, rtol=0.05)))
+
+# %% [markdown]
+# ## On TensorFlow and PyTorch, one model is enough
+#
+# The split is what `jax.grad` needs. TensorFlow's tape records every operation run under it,
+# the convolution included, and PyTorch records them on the tensors, so both differentiate
+# with respect to a tensor computed inside one model: one that returns the layer's output
+# next to the scores. That is the usual Grad-CAM recipe
+# ([keras.io's Grad-CAM example](https://keras.io/examples/vision/grad_cam/)). With a nested
+# backbone, the model starts at the backbone's input, with your `pool` and `head` layers put on
+# the backbone's output. The function below holds the TensorFlow and PyTorch ways; on JAX it
+# returns `None`.
+
+# %%
+def one_model_gradient(grad_model: keras.Model, class_index: int):
+    """Gradient of the summed class score with respect to grad_model's first output, on batch."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            maps, preds = grad_model(batch)
+            class_score = preds[:, class_index]
+        map_grads = tape.gradient(class_score, maps)
+    elif backend == "torch":
+        import torch
+
+        maps, preds = grad_model(batch)
+        class_score = preds[:, class_index]
+        (map_grads,) = torch.autograd.grad(class_score.sum(), maps)
+    else:
+        return None  # JAX: no tape; jax.grad needs the maps as an argument, hence the split
+    return keras.ops.convert_to_numpy(map_grads)
+
+
+head_scores = classifier.get_layer("head")(classifier.get_layer("pool")(backbone.output))
+grad_model = keras.Model(backbone.input, [conv_layer.output, head_scores])
+map_grads = one_model_gradient(grad_model, class_index)
+if map_grads is None:
+    print("JAX: the split above is the way")
+else:
+    print("one model, same gradient as the split:", np.allclose(map_grads, grads, rtol=1e-3, atol=1e-6))
 
 # %% [markdown]
 # ## Grad-CAM
@@ -228,6 +295,18 @@ expand_split = run(from_expand, [expand_maps, skip_maps])
 print("two halves give the classifier's scores:", np.allclose(expand_split, whole, atol=1e-5))
 grad_expand, _ = score_gradients(from_expand, [expand_maps, skip_maps], class_index)
 print("gradient for block_12_expand:", grad_expand.shape)
+
+# %% [markdown]
+# The one-model way needs no second input here: the skip connection runs inside the model, and
+# the tape (or PyTorch) records it too.
+
+# %%
+expand_grad_model = keras.Model(backbone.input, [expand.output, head_scores])
+expand_map_grads = one_model_gradient(expand_grad_model, class_index)
+if expand_map_grads is None:
+    print("JAX: the split above is the way")
+else:
+    print("one model, same gradient as the split:", np.allclose(expand_map_grads, grad_expand, rtol=1e-3, atol=1e-6))
 
 # %% [markdown]
 # The backbone's last layer, `out_relu` (the usual Grad-CAM layer), fails with the same
@@ -284,11 +363,23 @@ for name, value, grad in (("skip", skip, grad_skip), ("block", block, grad_block
 # ## A Keras model in a PyTorch training loop
 #
 # On the PyTorch backend a `keras.Model` is also a `torch.nn.Module`: `model.parameters()` lists
-# its weights as torch parameters, so a plain PyTorch loop trains it, with a `torch.optim`
-# optimizer, `loss.backward()` and `optimizer.step()`, and no `compile` or `fit`. The backend is
-# chosen when Keras is imported, and this page runs on TensorFlow, so the loop below runs in a
-# separate Python process started with `KERAS_BACKEND=torch`. The model has two branches
-# joined by a `Concatenate`; the data is 16 random rows, seeded.
+# all its variables as torch parameters (the trainable ones with `requires_grad=True`), so a
+# plain PyTorch loop trains it, with a `torch.optim` optimizer, `loss.backward()` and
+# `optimizer.step()`, and no `compile` or `fit` (keras.io's guide:
+# [writing a training loop from scratch in PyTorch](https://keras.io/guides/writing_a_custom_training_loop_in_torch/)).
+# The backend is chosen when Keras is imported, and this page runs on TensorFlow, so the loop
+# below runs in a separate Python process started with `KERAS_BACKEND=torch`. The model has two
+# branches joined by a `Concatenate`, then `BatchNormalization`, `Dropout`, and a head with a
+# weight regularizer; the data is 16 random rows, seeded.
+#
+# Three things differ from a pure PyTorch model:
+#
+# - Pass `training=True`: torch's `model.train()` does not switch Keras layers such as
+#   `Dropout` and `BatchNormalization` to training mode, and `model(x)` runs them in inference
+#   mode (no dropout, no update of the moving statistics).
+# - Add `sum(model.losses)` if layers have regularizers: the loss you compute does not hold them.
+# - Make the data with `keras.ops.convert_to_tensor`, which puts it on the device Keras computes
+#   on; `torch.tensor(...)` stays on the CPU, while Keras uses the GPU when there is one.
 
 # %%
 torch_loop = textwrap.dedent("""
@@ -299,29 +390,46 @@ torch_loop = textwrap.dedent("""
 
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
-    x = torch.tensor(rng.normal(size=(16, 4)).astype("float32"))
+    x = keras.ops.convert_to_tensor(rng.normal(size=(16, 4)).astype("float32"))  # on Keras's device
     y = x.sum(dim=1, keepdim=True)
 
     inputs = keras.Input(shape=(4,), name="features")
     branch_a = layers.Dense(3, activation="relu", name="branch_a")(inputs)
     branch_b = layers.Dense(3, activation="tanh", name="branch_b")(inputs)
     merged = layers.Concatenate(name="merge")([branch_a, branch_b])
-    model = keras.Model(inputs, layers.Dense(1, name="head")(merged), name="two_branches")
+    normed = layers.BatchNormalization(name="norm")(merged)
+    dropped = layers.Dropout(0.2, name="dropout")(normed)
+    scores = layers.Dense(1, kernel_regularizer=keras.regularizers.L2(1e-3), name="head")(dropped)
+    model = keras.Model(inputs, scores, name="two_branches")
     print("backend:", keras.backend.backend())
     print("model is a torch.nn.Module:", isinstance(model, torch.nn.Module))
-    parameters = list(model.parameters())
-    print("model.parameters():", len(parameters), "tensors,", sum(p.numel() for p in parameters), "numbers")
-    print("as many numbers as model.count_params():", sum(p.numel() for p in parameters) == model.count_params())
+    print("x is on the device of the weights:", x.device == model.get_layer("head").kernel.value.device)
+    named = dict(model.named_parameters())
+    print("requires_grad=True:", [name.split(".")[-1] for name, p in named.items() if p.requires_grad])
+    print("requires_grad=False:", [name.split(".")[-1] for name, p in named.items() if not p.requires_grad])
+
+    model.train()
+    print("after model.train(), model(x) gives the same output twice (Dropout off):", torch.equal(model(x), model(x)))
+    moving_mean = model.get_layer("norm").moving_mean
+    mean_before = keras.ops.convert_to_numpy(moving_mean).copy()
+    model(x)
+    print("model(x) updated the moving mean:", not np.allclose(mean_before, keras.ops.convert_to_numpy(moving_mean)))
+    print("model.losses (the regularizer's):", len(model.losses))
 
     head_before = keras.ops.convert_to_numpy(model.get_layer("head").kernel).copy()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
     loss_fn = torch.nn.MSELoss()
-    for step in range(3):
+    losses = []
+    for step in range(5):
         optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
+        loss = loss_fn(model(x, training=True), y) + sum(model.losses)
         loss.backward()
         optimizer.step()
+        losses.append(loss.item())
         print(f"step {step}: loss {loss.item():.3f}")
+    print("loss fell:", losses[-1] < losses[0])
+    mean_after = keras.ops.convert_to_numpy(moving_mean)
+    print("training=True updated the moving mean:", not np.allclose(mean_before, mean_after))
     head_after = keras.ops.convert_to_numpy(model.get_layer("head").kernel)
     print("the Keras layer holds the new weights:", not np.allclose(head_before, head_after))
 """)
@@ -333,11 +441,17 @@ if result.returncode != 0:
     raise RuntimeError(f"the PyTorch loop failed:\n{result.stderr[-3000:]}")
 
 # %% [markdown]
-# The loss goes down step after step, and the weights the optimizer changed are the Keras
-# layer's own: nothing is copied between Keras and PyTorch.
+# `model.parameters()` holds the moving statistics and the `Dropout` layer's seed state too,
+# with `requires_grad=False`: the optimizer leaves them alone, and Keras updates the moving
+# statistics itself when the model runs with `training=True`. After `model.train()`, `model(x)`
+# still gave the same output twice and left the moving mean alone: `Dropout` and
+# `BatchNormalization` ran in inference mode. In the loop, with `training=True` and the
+# regularizer's loss added, the loss fell (not at every step: `Dropout` makes it noisy), the
+# moving mean moved, and the weights the optimizer changed are the Keras layer's own: nothing is
+# copied between Keras and PyTorch.
 #
-# On TensorFlow and JAX the same model is no `torch.nn.Module`. Here, on TensorFlow, the first
-# PyTorch line fails:
+# On TensorFlow and JAX the same model is no `torch.nn.Module`. Here, on TensorFlow,
+# `model.parameters()` fails:
 
 # %%
 features = keras.Input(shape=(4,), name="features")
@@ -364,15 +478,20 @@ except AttributeError as err:
 # %% [markdown]
 # ## In short
 #
-# - To differentiate with respect to a layer inside a nested backbone, split the model at that
-#   layer: `keras.Model(backbone.input, layer.output)` and `keras.Model(layer.output, backbone.output)`.
-#   Inside a residual block ("Output with path `` is not connected to `inputs`"), add the skip
-#   tensor as a second input; at the backbone's last layer, the tail is your head alone.
-# - TensorFlow: `tf.GradientTape` with `tape.watch`; JAX: `jax.grad` over `stateless_call`;
-#   PyTorch: `requires_grad=True` and `torch.autograd.grad`.
+# - On TensorFlow and PyTorch no split is needed: one model from the backbone's input to the
+#   layer's output and the scores, under one `tf.GradientTape` (or `torch.autograd.grad`),
+#   even inside a residual block.
+# - The split is what `jax.grad` needs, since it differentiates with respect to an argument:
+#   `keras.Model(backbone.input, layer.output)` and `keras.Model(layer.output, backbone.output)`,
+#   then `jax.grad` over the second part's `stateless_call`. Inside a residual block ("Output
+#   with path `` is not connected to `inputs`"), add the skip tensor as a second input; at the
+#   backbone's last layer, the tail is your head alone. On TensorFlow, `tape.watch` on the
+#   split's input takes tensors, not NumPy arrays: convert first.
 # - Grad-CAM: channel weights are the gradient averaged over height and width.
 # - Both inputs of an `Add` get the same gradient; value times gradient estimates, to first
 #   order, which branch moved the score.
 # - With `KERAS_BACKEND=torch` a Keras model is a `torch.nn.Module`: `torch.optim.SGD(model.parameters(), ...)`,
-#   `loss.backward()` and `optimizer.step()` train it. On another backend: "AttributeError:
-#   'Functional' object has no attribute 'parameters'".
+#   `loss.backward()` and `optimizer.step()` train it. Call it with `training=True` (torch's
+#   `model.train()` does not reach Keras layers), add `sum(model.losses)`, and make the data with
+#   `keras.ops.convert_to_tensor`. On another backend: "AttributeError: 'Functional' object has
+#   no attribute 'parameters'".

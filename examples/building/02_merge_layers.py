@@ -23,7 +23,7 @@
 #
 # `Add`, `Subtract`, `Multiply`, `Average`, `Maximum` and `Minimum` combine inputs of the same
 # shape number by number and keep that shape; `Concatenate` puts them side by side; `Dot` gives
-# one number per pair of vectors:
+# one number per pair of vectors. With two branches `a` and `b`, each shaped `(None, 8)`:
 #
 # ```python
 # added = layers.Add(name="add")([a, b])
@@ -31,14 +31,13 @@
 # similarity = layers.Dot(axes=1, name="dot")([a, b])
 # ```
 #
-# With `a` and `b` shaped `(None, 8)`: `added` is `(None, 8)`, `joined` is `(None, 16)`,
-# `similarity` is `(None, 1)`. `Dot`'s `axes` count the batch axis as axis 0, which `Dot`
-# cannot use: the features are `axes=1` on vectors, `axes=2` (or `-1`) on `(None, 5, 8)`
-# sequences.
+# `added` is `(None, 8)`, `joined` is `(None, 16)`, `similarity` is `(None, 1)`. `Dot`'s
+# `axes` count the batch axis as axis 0, which `Dot` cannot use: the features are `axes=1` on
+# vectors, `axes=2` (or `-1`) on `(None, 5, 8)` sequences.
 #
 # "Inputs have incompatible shapes" means the inputs of an element-wise layer differ in size.
 # Project one branch to the other's width with a `Dense` layer (a 1 x 1 `Conv2D` for feature
-# maps), or use `Concatenate`, which takes any widths. With `c` shaped `(None, 6)`:
+# maps), or use `Concatenate`, which takes any widths. With `c` shaped `(None, 6)` next to `a`:
 #
 # ```python
 # c_projected = layers.Dense(8, name="project_c")(c)
@@ -54,6 +53,7 @@ from collections import Counter
 
 import keras
 import numpy as np
+import tf_keras
 from keras import layers
 
 keras.utils.set_random_seed(0)
@@ -91,7 +91,7 @@ print("length:", np.round(keras.ops.convert_to_numpy(keras.ops.norm(difference, 
 
 # %% [markdown]
 # `Dot(axes=1, normalize=True)` divides both vectors by their lengths first, which gives the
-# cosine similarity, x . y / (|x| |y|), here 10 / 14:
+# cosine similarity, x . y / (|x| |y|), here 10 / (√14 · √14) = 10 / 14:
 
 # %%
 cosine = keras.ops.convert_to_numpy(layers.Dot(axes=1, normalize=True)([x, y]))
@@ -102,11 +102,17 @@ print("equals x . y / (|x| |y|) computed by hand:", np.allclose(cosine[:, 0], by
 # %% [markdown]
 # ## Shapes in and out, and the size of the layer after
 #
-# Two branches of 8 features each, merged as in the short answer:
+# Two branches of 8 features each:
 
 # %%
 a = keras.Input(shape=(8,), name="a")
 b = keras.Input(shape=(8,), name="b")
+print("a:", a.shape, "| b:", b.shape)
+
+# %% [markdown]
+# Merged as in the short answer:
+
+# %%
 added = layers.Add(name="add")([a, b])
 joined = layers.Concatenate(name="concat")([a, b])
 similarity = layers.Dot(axes=1, name="dot")([a, b])
@@ -278,10 +284,23 @@ except ValueError as err:
     print(f"ValueError: {err}")
 
 # %% [markdown]
+# Keras 2 (`tf_keras`, what `tf.keras` was up to TensorFlow 2.15) refused the same line while
+# building the model, with the same reason in its own words:
+
+# %%
+a_2 = tf_keras.Input(shape=(8,), name="a")
+b_2 = tf_keras.Input(shape=(8,), name="b")
+try:
+    tf_keras.layers.Dot(axes=0, name="dot_batch")([a_2, b_2])
+except ValueError as err:
+    print(f"[Keras 2] {type(err).__name__}: {err}")
+
+# %% [markdown]
 # The fix is the feature axis, `axes=1` here (`axes=2` or `-1` on sequences). Keras's
 # docstring says that axis 0 cannot be included since Keras 3.12.0
-# ([keras-team/keras#21717](https://github.com/keras-team/keras/issues/21717)); the error
-# message reads the same since Keras 3.0.0.
+# ([keras-team/keras#21717](https://github.com/keras-team/keras/issues/21717), fixed by
+# [#21718](https://github.com/keras-team/keras/pull/21718)); Keras 3's error message reads the
+# same since Keras 3.0.0.
 
 # %% [markdown]
 # ## ResNet's skip connection is an `Add`
@@ -353,5 +372,5 @@ print(f"{projection.name}: {projection.input.shape} -> {projection.output.shape}
 # - `Dot`'s `axes` count the batch axis as 0: `axes=1` on `(None, 8)` gives `(None, 1)`;
 #   on `(None, 5, 8)`, `axes=2` (`(2, 2)`, `-1`) gives `(None, 5, 5)` and `(1, 1)` gives
 #   `(None, 8, 8)`. `axes=0` builds a batch-less `(8, 1)` and fails on data ("Cannot perform
-#   batch_dot over axis 0"). `normalize=True` gives the cosine.
+#   batch_dot over axis 0"; Keras 2 failed while building). `normalize=True` gives the cosine.
 # - ResNet's skip connection is an `Add` (16 in ResNet50, no `Concatenate`).

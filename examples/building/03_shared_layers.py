@@ -21,7 +21,9 @@
 # %% [markdown]
 # ## Short answer
 #
-# Build the encoder once and call it on each input; every call uses the same weights:
+# Build the encoder once and call it on each input; every call uses the same weights. Given a
+# `build_encoder` function that returns your encoder, and the model's two inputs `left` and
+# `right`:
 #
 # ```python
 # encoder = build_encoder()
@@ -33,8 +35,10 @@
 # tensors each call returns (`left_vector`, `right_vector`), or read them from the input of the
 # layer that follows.
 #
-# In a siamese model loaded from a file, `loaded.get_layer("encoder")` is the trained encoder:
-# call it (or `predict` with it) on single items.
+# In a siamese model loaded from a file, if you built the encoder as a model named `encoder`,
+# `loaded.get_layer("encoder")` is the trained encoder: call it (or `predict` with it) on single
+# items. Not `keras.Model(loaded.inputs, encoder.output)`: it fails for a functional encoder and,
+# for a `Sequential` one, silently returns the left input's vectors only.
 
 # %% [markdown]
 # ## Setup
@@ -64,9 +68,14 @@ def build_encoder() -> keras.Model:
     return keras.Model(item, layers.Dense(4, name="embedding")(x), name="encoder")
 
 
-encoder = build_encoder()
 left = keras.Input(shape=(6,), name="left")
 right = keras.Input(shape=(6,), name="right")
+
+# %% [markdown]
+# One encoder, called on each input:
+
+# %%
+encoder = build_encoder()
 left_vector = encoder(left)
 right_vector = encoder(right)
 cosine = layers.Dot(axes=1, normalize=True, name="cosine")([left_vector, right_vector])
@@ -82,6 +91,19 @@ print("vectors:", left_vector.shape, right_vector.shape, "| cosine:", cosine.sha
 # %%
 diagram = f"{tempfile.mkdtemp()}/siamese.png"
 keras.utils.plot_model(siamese, to_file=diagram, show_shapes=True, show_layer_names=True, dpi=60)
+
+# %% [markdown]
+# From `encoder` to `cosine` there is one arrow, though `cosine` takes the output of both
+# calls. `plot_model` draws one box per layer, not per call, and at most one arrow from one box
+# to another: the second call's arrow would join the same two boxes, so it is not drawn again.
+# The arrows it draws (`keras.utils.model_to_dot` is the graph behind the picture), against the
+# tensors `cosine` takes:
+
+# %%
+graph = keras.utils.model_to_dot(siamese)
+box_names = {str(id(layer)): layer.name for layer in siamese.layers}
+print("arrows:", [(box_names[edge.get_source()], box_names[edge.get_destination()]) for edge in graph.get_edges()])
+print("tensors into cosine:", len(siamese.get_layer("cosine").input))
 
 # %% [markdown]
 # ## Proof that the weights are shared
@@ -171,8 +193,15 @@ except ValueError as err:
     print(f"ValueError: {err}")
 
 # %% [markdown]
-# A nested model is one step further off: `encoder.output` belongs to the encoder's own graph
-# (from its own `item` input), not to either call inside `siamese`:
+# This check arrived in Keras 3.14.0
+# ([keras-team/keras#22153](https://github.com/keras-team/keras/pull/22153)). Keras 3.13 and
+# earlier build such a model, here and in the cases below, and fail only when it is called,
+# with a `KeyError` whose message, after "Exception encountered when calling
+# Functional.call().", is a bare number.
+
+# %% [markdown]
+# A nested functional model is one step further off: `encoder.output` belongs to the encoder's
+# own graph (from its own `item` input), not to either call inside `siamese`:
 
 # %%
 print("encoder.output:", encoder.output.shape, "| encoder.input name:", encoder.input.name)
@@ -238,10 +267,10 @@ reloaded_vectors = keras.ops.convert_to_numpy(encoder_alone(items))
 print("encoder reloaded alone, same vectors:", np.allclose(reloaded_vectors, left_embeddings, atol=1e-6))
 
 # %% [markdown]
-# Reaching for the loaded encoder's `.input` and `.output` instead: they are those of its own
-# graph (its `item` input, not `left` or `right`), as for `encoder` before saving. A model from
-# the siamese inputs to `.output` fails; a model from `.input` to `.output` works and is the
-# encoder again, with the same weights.
+# Reaching for the loaded encoder's `.input` and `.output` instead: for a functional encoder
+# like this one, they are those of its own graph (its `item` input, not `left` or `right`), as
+# for `encoder` before saving. A model from the siamese inputs to `.output` fails; a model from
+# `.input` to `.output` works and is the encoder again, with the same weights.
 
 # %%
 print("encoder input:", loaded_encoder.input.name, loaded_encoder.input.shape, "| output:", loaded_encoder.output.shape)
@@ -254,16 +283,54 @@ own_vectors = keras.ops.convert_to_numpy(own_graph(items))
 print("Model(encoder.input, encoder.output), same vectors:", np.allclose(own_vectors, left_embeddings, atol=1e-6))
 
 # %% [markdown]
+# A `Sequential` encoder is the trap. Its `.output` is not that of a graph of its own but its
+# first call's, as for `shared_dense` above. So the same line builds, and silently returns the
+# left items' vectors only. The same siamese model with a `Sequential` encoder, saved and
+# loaded:
+
+# %%
+sequential_encoder = keras.Sequential(
+    [
+        keras.Input(shape=(6,), name="item"),
+        layers.Dense(8, activation="relu", name="hidden"),
+        layers.Dense(4, name="embedding"),
+    ],
+    name="encoder",
+)
+seq_left, seq_right = keras.Input(shape=(6,), name="left"), keras.Input(shape=(6,), name="right")
+seq_vectors = [sequential_encoder(seq_left), sequential_encoder(seq_right)]
+seq_cosine = layers.Dot(axes=1, normalize=True, name="cosine")(seq_vectors)
+seq_saved = f"{tempfile.mkdtemp()}/sequential_siamese.keras"
+keras.Model([seq_left, seq_right], seq_cosine, name="sequential_siamese").save(seq_saved)
+seq_loaded = keras.models.load_model(seq_saved)
+
+seq_loaded_encoder = seq_loaded.get_layer("encoder")
+print("encoder.output is the first call's:", seq_loaded_encoder.output is seq_loaded.get_layer("cosine").input[0])
+looks_right = keras.Model(seq_loaded.inputs, seq_loaded_encoder.output)
+out = keras.ops.convert_to_numpy(looks_right([items, other_items]))
+print("Model(loaded.inputs, encoder.output) gives the left vectors:",
+      np.allclose(out, keras.ops.convert_to_numpy(seq_loaded_encoder(items)), atol=1e-6))
+print("Model(loaded.inputs, encoder.output) gives the right vectors:",
+      np.allclose(out, keras.ops.convert_to_numpy(seq_loaded_encoder(other_items)), atol=1e-6))
+
+# %% [markdown]
+# Whatever the encoder's kind, use the layer `get_layer("encoder")` itself, as above.
+
+# %% [markdown]
 # ## In short
 #
 # - Call one layer or model on several inputs to share its weights: the model lists it once
 #   and holds its variables once, and training updates that one set.
 # - `layer.output` (and `layer.input`) of a layer called twice is its first call's; Keras 3
 #   does not warn, and `get_output_at` no longer exists.
-# - `model.output` of a nested model is from its own graph, not from a call inside the outer
-#   model: "is not connected to `inputs`".
+# - `model.output` of a nested functional model is from its own graph, not from a call inside
+#   the outer model: "is not connected to `inputs`" (Keras 3.14 and later). A nested
+#   `Sequential`'s `.output` is its first call's.
 # - Get each call's output from the tensors the calls return, or, in a loaded model, from the
 #   `input` of the layer that receives them.
 # - The trained encoder of a loaded siamese model is `loaded.get_layer("encoder")`: call it (or
-#   `predict`, `save`) on single items; its vectors equal those inside the model.
-#   `keras.Model(loaded.inputs, encoder.output)` fails: "is not connected to `inputs`".
+#   `predict`, `save`) on single items; its vectors equal those inside the model. For a
+#   functional encoder like this one, `keras.Model(loaded.inputs, encoder.output)` fails ("is
+#   not connected to `inputs`"); a `Sequential` encoder's `.output` is its first call's, so the
+#   same line builds and silently returns the left vectors only; use `get_layer("encoder")`
+#   itself.

@@ -21,7 +21,7 @@
 # %% [markdown]
 # ## Short answer
 #
-# Set `trainable = False` on the branch, then compile (or compile again):
+# Set `trainable = False` on the branch of your `model`, then compile (or compile again):
 #
 # ```python
 # model.get_layer("branch_a").trainable = False
@@ -45,6 +45,7 @@ import tempfile
 
 import keras
 import numpy as np
+import tf_keras
 from keras import layers
 
 keras.utils.set_random_seed(0)
@@ -214,13 +215,18 @@ def build_two_heads(stop_a: bool) -> keras.Model:
 stopped = build_two_heads(stop_a=True)
 plain = build_two_heads(stop_a=False)
 plain.set_weights(stopped.get_weights())
-print([layer.name for layer in stopped.layers])
+print("layers:", [layer.name for layer in stopped.layers])
+print("operations:", [type(operation).__name__ for operation in stopped.operations])
 print("same predictions as without stop_gradient:", all(
     np.allclose(keras.ops.convert_to_numpy(stopped(x)[head]), keras.ops.convert_to_numpy(plain(x)[head]))
     for head in ("head_a", "head_b")
 ))
 
 # %% [markdown]
+# The stop is an op, not a layer: `model.layers` does not list it, `model.operations` does
+# (`StopGradient`), and it changes no prediction. It is kept when the model is saved (shown
+# below).
+#
 # The gradients show the cut. The function below takes the gradient of one head's squared
 # error with respect to the model's trainable variables. The outputs on this page come from
 # its TensorFlow branch, `tf.GradientTape`; the JAX and PyTorch branches do the same in their
@@ -264,6 +270,18 @@ for head in ("head_a", "head_b"):
     print(f"{head}'s loss, gradient of trunk/kernel is zero:", not np.any(grads["trunk/kernel"]))
 
 # %% [markdown]
+# Saved and loaded, the model keeps the op, and the cut with it:
+
+# %%
+stopped_file = os.path.join(tempfile.mkdtemp(), "two_heads.keras")
+stopped.save(stopped_file)
+reloaded = keras.models.load_model(stopped_file)
+print("loaded, operations:", [type(operation).__name__ for operation in reloaded.operations])
+for head in ("head_a", "head_b"):
+    grads = head_gradients(reloaded, head)
+    print(f"loaded, {head}'s loss, gradient of trunk/kernel is zero:", not np.any(grads["trunk/kernel"]))
+
+# %% [markdown]
 # From `head_a`'s loss the trunk gets nothing, and `head_a` itself still gets its gradient;
 # from `head_b`'s loss the trunk gets one. So when `fit` trains on both heads' losses, only
 # `head_b`'s reaches the trunk.
@@ -286,12 +304,44 @@ for label, two_heads in (("stop_gradient before head_a", stopped), ("trunk.train
 
 # %% [markdown]
 # With `stop_gradient` the trunk moved, trained by `head_b`; frozen, it did not move at all.
-# Readers ask for this as "trainable = False for one branch only"
-# ([keras-team/keras#8259](https://github.com/keras-team/keras/issues/8259)) and as stopping
-# back-propagation from one head into shared layers
-# ([keras-team/keras#11460](https://github.com/keras-team/keras/issues/11460)); Keras 2 answers
-# wrap `K.stop_gradient` in a `Lambda` layer, and in Keras 3 `keras.ops.stop_gradient` is
-# called on the tensor directly.
+#
+# Readers ask for this as "Condition on Trainable = False with shared embedding layers"
+# ([keras-team/keras#8259](https://github.com/keras-team/keras/issues/8259)), "stop the
+# backpropagation" ([keras-team/keras#11460](https://github.com/keras-team/keras/issues/11460))
+# and "Keras two-head controllable gradient flow"
+# ([tensorflow/tensorflow#62576](https://github.com/tensorflow/tensorflow/issues/62576)). The
+# 2018 answer in #11460 wraps `K.stop_gradient` in a `Lambda` layer; tf.keras 2 and Keras 3 also
+# take it called on the tensor directly (`keras.ops.stop_gradient` in Keras 3). Keras 2 (`tf_keras`,
+# what `tf.keras` was up to TensorFlow 2.15) turns that call into a layer, `tf.stop_gradient`;
+# the `Lambda` form is a layer in Keras 3 too:
+
+# %%
+features_2 = tf_keras.Input(shape=(4,), name="features")
+trunk_2 = tf_keras.layers.Dense(3, activation="relu", name="trunk")(features_2)
+head_a_2 = tf_keras.layers.Dense(1, name="head_a")(tf_keras.backend.stop_gradient(trunk_2))
+print("Keras 2, K.stop_gradient(trunk):", [layer.name for layer in tf_keras.Model(features_2, head_a_2).layers])
+
+features_3 = keras.Input(shape=(4,), name="features")
+trunk_3 = layers.Dense(3, activation="relu", name="trunk")(features_3)
+head_a_3 = layers.Dense(1, name="head_a")(layers.Lambda(keras.ops.stop_gradient, name="cut")(trunk_3))
+with_lambda = keras.Model(features_3, head_a_3, name="with_lambda")
+print("Keras 3, Lambda(keras.ops.stop_gradient):", [layer.name for layer in with_lambda.layers])
+
+# %% [markdown]
+# In Keras 3, prefer the op: a model with the `Lambda` form saves, but does not load back, even
+# with `safe_mode=False`. The file holds the function's name only, `stop_gradient`, which
+# loading cannot find (the first exception of the chain, printed):
+
+# %%
+lambda_file = os.path.join(tempfile.mkdtemp(), "with_lambda.keras")
+with_lambda.save(lambda_file)
+try:
+    keras.models.load_model(lambda_file, safe_mode=False)
+except TypeError as err:
+    first = err
+    while first.__context__ is not None:
+        first = first.__context__
+    print(f"{type(first).__name__}: {first}")
 
 # %% [markdown]
 # ## In short
@@ -305,5 +355,6 @@ for label, two_heads in (("stop_gradient before head_a", stopped), ("trunk.train
 #   the old list (PyTorch does not, JAX fails).
 # - Prove it: snapshot `get_weights()` before `fit` and compare after.
 # - To freeze a shared trunk for one head only, feed that head `keras.ops.stop_gradient(trunk)`:
-#   its loss gives the trunk a zero gradient, the other heads still train it. `trainable = False`
-#   freezes the trunk for every head.
+#   its loss gives the trunk a zero gradient, the other heads still train it. It is an op, not a
+#   layer, and a saved model keeps it; a `Lambda` around it does not load back.
+#   `trainable = False` freezes the trunk for every head.
