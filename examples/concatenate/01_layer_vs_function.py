@@ -21,6 +21,9 @@
 # %% [markdown]
 # ## Short answer
 #
+# Given two layer outputs `branch_a` and `branch_b` of a functional model, equal in every axis
+# but the last:
+#
 # ```python
 # merge = layers.Concatenate(axis=-1, name="merge")
 # merged_by_layer = merge([branch_a, branch_b])

@@ -20,15 +20,23 @@
 # %% [markdown]
 # ## Short answer
 #
+# `axis` counts the batch axis as 0. Channels-last maps `(batch, height, width, channels)`: 1 is
+# height, 2 width, 3 (or -1) channels. Given two channels-last maps `left` and `right` that differ
+# only in width:
+#
 # ```python
 # side_by_side = layers.Concatenate(axis=2, name="side_by_side")([left, right])
+# ```
+#
+# Channels-first maps `(batch, channels, height, width)`: channels are axis 1 and `axis=-1` is the
+# width. Given two channels-first maps `path_a` and `path_b` that differ only in channels:
+#
+# ```python
 # channels_join = layers.Concatenate(axis=1, name="channels_join")([path_a, path_b])
 # ```
 #
-# `axis` counts the batch axis as 0. Channels-last maps `(batch, height, width, channels)`: 1 is
-# height, 2 width, 3 (or -1) channels. Channels-first maps `(batch, channels, height, width)`:
-# channels are axis 1 and `axis=-1` is the width. On a CPU, keep models channels-last: TensorFlow's
-# CPU convolution refuses channels-first when the model runs with oneDNN off.
+# On a CPU, keep models channels-last: TensorFlow's CPU convolution refuses channels-first when
+# the model runs with oneDNN off.
 
 # %% [markdown]
 # ## Setup
@@ -71,6 +79,9 @@ for name, axis in [("batch", 0), ("height", 1), ("width", 2), ("channels", 3)]:
 # %%
 left = keras.Input(shape=(8, 10, 4), name="left")
 right = keras.Input(shape=(8, 6, 4), name="right")
+print("left:", left.shape, "| right:", right.shape)
+
+# %%
 side_by_side = layers.Concatenate(axis=2, name="side_by_side")([left, right])
 print("axis=2: ", side_by_side.shape)
 print("axis=-2:", layers.Concatenate(axis=-2, name="side_by_side_neg")([left, right]).shape)
@@ -133,6 +144,8 @@ path_a = layers.Conv2D(8, 3, padding="same", data_format="channels_first", name=
 path_b = layers.Conv2D(4, 3, padding="same", data_format="channels_first", name="path_b")(image_cf)
 print("path_a:", path_a.shape)
 print("path_b:", path_b.shape)
+
+# %%
 channels_join = layers.Concatenate(axis=1, name="channels_join")([path_a, path_b])
 print("axis=1: ", channels_join.shape)
 

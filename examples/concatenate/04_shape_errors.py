@@ -23,13 +23,21 @@
 #
 # "requires inputs with matching shapes except for the concatenation axis": compare the listed
 # shapes entry by entry; every entry but the join axis must be equal. Off by a pixel, crop the
-# skip (or pad, or resize the other map); different ranks, give the smaller tensor the larger's
-# rank, or reduce the larger:
+# skip (or pad, or resize the other map). Given a square skip map `skip`, larger than the
+# upsampled map `up` it joins:
 #
 # ```python
+# extra = skip.shape[1] - up.shape[1]
+# before, after = extra // 2, extra - extra // 2
 # cropped = layers.Cropping2D(cropping=((before, after), (before, after)), name="crop_skip")(skip)
-# per_step = layers.RepeatVector(5, name="repeat_per_step")(vector)
+# ```
+#
+# Different ranks: reduce the larger tensor, or give the smaller one the larger's rank. Given a
+# `feature_map` to join with a vector, and a `vector` to join with a sequence of 5 steps:
+#
+# ```python
 # pooled = layers.GlobalAveragePooling2D(name="pool")(feature_map)
+# per_step = layers.RepeatVector(5, name="repeat_per_step")(vector)
 # ```
 
 # %% [markdown]
@@ -91,6 +99,9 @@ for size in (14, 15, 16):
 
 # %%
 image, skip, down, up = down_and_up(15)
+print("skip:", skip.shape, "| up:", up.shape)
+
+# %%
 extra = skip.shape[1] - up.shape[1]
 before, after = extra // 2, extra - extra // 2
 print("rows and columns to drop:", extra, "| before:", before, "after:", after)

@@ -21,13 +21,15 @@
 # ## Short answer
 #
 # One `keras.Input` and one branch per input, each branch brought down to a vector, joined, and
-# fed by input name:
+# fed by input name. Given the inputs `image_in` (named `image`) and `table_in` (named `table`),
+# their branches' vectors `image_vector` and `table_vector`, and the arrays `images` and `table`:
 #
 # ```python
 # merged = layers.Concatenate(name="merge")([image_vector, table_vector])
+# hidden = layers.Dense(8, activation="relu", name="hidden")(merged)
+# output = layers.Dense(1, activation="sigmoid", name="label")(hidden)
 # model = keras.Model(inputs=[image_in, table_in], outputs=output, name="image_and_table")
-# inputs = {"image": images, "table": table}
-# by_name = model.predict(inputs, verbose=0)
+# by_name = model.predict({"image": images, "table": table}, verbose=0)
 # ```
 
 # %% [markdown]
@@ -73,6 +75,7 @@ image_vector = layers.GlobalAveragePooling2D(name="image_pool")(x)
 table_vector = layers.Dense(8, activation="relu", name="table_dense")(table_in)
 print("image branch:", image_vector.shape, "| table branch:", table_vector.shape)
 
+# %%
 merged = layers.Concatenate(name="merge")([image_vector, table_vector])
 hidden = layers.Dense(8, activation="relu", name="hidden")(merged)
 output = layers.Dense(1, activation="sigmoid", name="label")(hidden)
@@ -98,8 +101,7 @@ keras.utils.plot_model(model, to_file=diagram, show_shapes=True, show_layer_name
 
 # %%
 print([t.name for t in model.inputs])
-inputs = {"image": images, "table": table}
-by_name = model.predict(inputs, verbose=0)
+by_name = model.predict({"image": images, "table": table}, verbose=0)
 by_order = model.predict([images, table], verbose=0)
 print("same predictions:", np.array_equal(by_name, by_order))
 
@@ -113,7 +115,7 @@ print("same predictions:", np.array_equal(by_name, by_order))
 # %%
 before = {name: model.get_layer(name).kernel.numpy() for name in ("image_conv", "table_dense")}
 model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
-history = model.fit(inputs, labels, batch_size=32, epochs=5, verbose=0)
+history = model.fit({"image": images, "table": table}, labels, batch_size=32, epochs=5, verbose=0)
 losses = history.history["loss"]
 print("loss per epoch:", [round(value, 2) for value in losses])
 print("loss fell:", losses[-1] < losses[0])

@@ -23,12 +23,14 @@
 #
 # Inception joins parallel branches, U-Net joins each decoder level with its encoder skip,
 # DenseNet joins every layer's output to all earlier ones; all three with `Concatenate`, so
-# channels add up. ResNet's skips use `Add`, which keeps the channel count:
+# channels add up. ResNet's skips use `Add`, which keeps the channel count. Given a block's input
+# `block_in` and the `residual` computed from it, both `(None, 8, 8, 16)`:
 #
 # ```python
-# return layers.Concatenate(name=f"{name}_merge")([b1, b3, b5, bp])
-# x = layers.Concatenate(name=f"{name}_concat{i}")([x, y])
 # added = layers.Add(name="residual_add")([block_in, residual])
+# joined = layers.Concatenate(name="residual_concat")([block_in, residual])
+# print("Add:        ", added.shape)
+# print("Concatenate:", joined.shape)
 # ```
 
 # %% [markdown]
@@ -203,6 +205,9 @@ print("conv2_block1_add:", [tuple(t.shape) for t in first_add.input], "->", firs
 # %%
 block_in = keras.Input(shape=(8, 8, 16), name="block_in")
 residual = layers.Conv2D(16, 3, padding="same", name="residual_conv")(block_in)
+print("block_in:", block_in.shape, "| residual:", residual.shape)
+
+# %%
 added = layers.Add(name="residual_add")([block_in, residual])
 joined = layers.Concatenate(name="residual_concat")([block_in, residual])
 print("Add:        ", added.shape)

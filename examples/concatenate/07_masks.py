@@ -22,11 +22,12 @@
 #
 # Joined on features, a step stays real if **any** input's mask keeps it, and an input without
 # a mask counts as real everywhere. So reduce each masked sequence with a layer that uses its
-# mask, then join the vectors:
+# mask, then join the vectors. Given a masked sequence `embedded` (from an `Embedding` with
+# `mask_zero=True`) and an unmasked sequence `in_numbers` of the same length:
 #
 # ```python
-# average_a = layers.GlobalAveragePooling1D(name="average_a")(embedded)
 # average_numbers = layers.GlobalAveragePooling1D(name="average_numbers")(in_numbers)
+# average_a = layers.GlobalAveragePooling1D(name="average_a")(embedded)
 # vector_join = layers.Concatenate(name="join_vectors")([average_a, average_numbers])
 # ```
 #

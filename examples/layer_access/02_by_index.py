@@ -23,7 +23,8 @@
 #
 # Print the list before you trust an index: a functional model lists its layers by depth in the
 # graph, not in the order you wrote them (a second `Input` can sit in the middle), and a nested
-# model is one entry whose `get_weights()` holds the arrays of all its layers.
+# model is one entry whose `get_weights()` holds the arrays of all its layers. Given a functional
+# `model` with a nested model named `branch_2`:
 #
 # ```python
 # for index, layer in enumerate(model.layers):
@@ -126,6 +127,8 @@ branch_1 = keras.Sequential(
 branch_2 = keras.Sequential([layers.Conv2D(4, 5, name="b2_conv"), layers.Flatten(name="b2_flat")], name="branch_2")
 merged = layers.Concatenate(name="merge")([branch_1(image), branch_2(image)])
 model = keras.Model(image, layers.Dense(2, name="head")(merged), name="two_nested")
+
+# %%
 for index, layer in enumerate(model.layers):
     print(index, layer.name, type(layer).__name__)
 

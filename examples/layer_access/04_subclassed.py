@@ -25,6 +25,8 @@
 # once the model has been called, on data or on a `keras.Input`, or once you write a `build`
 # method (`build(shape)` alone creates none). Layers called only inside `call` have no
 # `.output` (a functional sub-model's layers keep theirs): return the values you need from `call`.
+# Given a subclassed `model` whose `call` also returns each branch's values when asked
+# (`return_branches=True`, the `TwoBranch` below), and an input `batch`:
 #
 # ```python
 # out = model(batch)
@@ -105,6 +107,9 @@ except IndexError as err:
 
 # %%
 batch = np.random.default_rng(0).normal(size=(2, 5)).astype("float32")
+print("batch:", batch.shape)
+
+# %%
 out = model(batch)
 print("output:", out.shape)
 for layer in model.layers:

@@ -23,6 +23,7 @@
 #
 # `get_weights()` gives NumPy copies (`[kernel, bias]` for `Dense`); `layer.weights`,
 # `layer.kernel` and `layer.bias` give the variables themselves, which you can change in place.
+# Given a `model` with a `Dense` layer named `branch_a`:
 #
 # ```python
 # dense = model.get_layer("branch_a")

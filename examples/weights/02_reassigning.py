@@ -22,7 +22,8 @@
 # ## Short answer
 #
 # `set_weights` takes one array per variable, in the order of `layer.weights` (`[kernel, bias]`
-# for `Dense`, kernel shaped (inputs, units)); `assign` replaces a single variable:
+# for `Dense`, kernel shaped (inputs, units)); `assign` replaces a single variable. Given a
+# `model` whose `Dense` layer named `branch_b` maps 4 features to 2 units:
 #
 # ```python
 # layer_b = model.get_layer("branch_b")

@@ -22,7 +22,8 @@
 # ## Short answer
 #
 # Between models that differ, copy each shared layer by its path (`image_branch/conv`), checking
-# shapes, with a function like `copy_weights_by_name` below, which reports what it left alone:
+# shapes. Given the two models `source` and `target`, and a function like `copy_weights_by_name`
+# below, which copies by path and reports what it left alone:
 #
 # ```python
 # for outcome, paths in copy_weights_by_name(source, target).items():
@@ -116,6 +117,7 @@ def copy_weights_by_name(source: keras.Model, target: keras.Model) -> dict:
     return report
 
 
+# %%
 for outcome, paths in copy_weights_by_name(source, target).items():
     print(f"{outcome:14} {paths}")
 
