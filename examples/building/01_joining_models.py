@@ -21,8 +21,9 @@
 # %% [markdown]
 # ## Short answer
 #
-# Call each model on new `keras.Input`s, so each one is nested as a single layer, and give the
-# second model a name of its own:
+# Given two models `model_a` and `model_b` that read 4 features and have the same name (built by
+# one function), call each on new `keras.Input`s, so each one is nested as a single layer, and give
+# the second a name of its own:
 #
 # ```python
 # model_b.name = "encoder_b"
@@ -32,7 +33,9 @@
 # joined = keras.Model([left, right], merged, name="joined")
 # ```
 #
-# `joined` uses the very weight variables of `model_a` and `model_b`: training it trains them.
+# `joined` uses the very weight variables of `model_a` and `model_b`: training it trains them. To
+# train only new layers on top, set `model_a.trainable = False` (and `model_b`'s) before
+# `compile`.
 
 # %% [markdown]
 # ## Setup
@@ -68,6 +71,14 @@ print("model_a:", model_a.name, [layer.name for layer in model_a.layers])
 print("model_b:", model_b.name, [layer.name for layer in model_b.layers])
 
 # %% [markdown]
+# Made-up data for the cells that train: 32 samples of 4 features for each model.
+
+# %%
+rng = np.random.default_rng(0)
+x_left = rng.normal(size=(32, 4)).astype("float32")
+x_right = rng.normal(size=(32, 4)).astype("float32")
+
+# %% [markdown]
 # Two trained models saved by one script and loaded back clash the same way: loading keeps the
 # names that were saved.
 
@@ -94,7 +105,7 @@ except ValueError as err:
     print(f"ValueError: {err}")
 
 # %% [markdown]
-# ## Why: their layers are copied in, not nested
+# ## Why: their layers become the new model's own, not nested
 #
 # `keras.Model(inputs, outputs)` walks back from the outputs to the inputs and makes every layer
 # it meets a layer of the new model. From `model_a.output` it meets `model_a`'s own `features`,
@@ -129,6 +140,19 @@ inlined = keras.Model(
     name="inlined",
 )
 print([layer.name for layer in inlined.layers])
+
+# %% [markdown]
+# These are not copies. The flat model holds `model_c`'s and `model_d`'s layer objects
+# themselves, so training it trains `model_c` and `model_d`:
+
+# %%
+print("inlined's hidden is model_c's hidden:", inlined.get_layer("hidden") is model_c.get_layer("hidden"))
+print("inlined's hidden_d is model_d's hidden_d:", inlined.get_layer("hidden_d") is model_d.get_layer("hidden_d"))
+before = keras.ops.convert_to_numpy(model_c(x_left))
+inlined.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+inlined.fit([x_left, x_right], rng.normal(size=(32, 4)), epochs=2, verbose=0)
+after = keras.ops.convert_to_numpy(model_c(x_left))
+print("model_c changed by training inlined:", not np.allclose(before, after))
 
 # %% [markdown]
 # ## The fix: call each model on new `keras.Input`s
@@ -166,10 +190,6 @@ merged = layers.Concatenate(name="merge")([model_a(left), model_b(right)])
 joined = keras.Model([left, right], merged, name="joined")
 print([layer.name for layer in joined.layers])
 print("encoder_b is model_b:", joined.get_layer("encoder_b") is model_b)
-
-rng = np.random.default_rng(0)
-x_left = rng.normal(size=(32, 4)).astype("float32")
-x_right = rng.normal(size=(32, 4)).astype("float32")
 print("output:", joined.predict({"left": x_left, "right": x_right}, verbose=0).shape)
 
 # %% [markdown]
@@ -219,6 +239,105 @@ same = np.allclose(keras.ops.convert_to_numpy(copy_a(x_left)), keras.ops.convert
 print("copy predicts the same:", same)
 
 # %% [markdown]
+# ## Freezing the joined models: train only what you add
+#
+# After joining two pretrained models you usually train only the layers you add on top, at first.
+# `trainable = False` on a nested model freezes every layer inside it. Here two stand-ins for
+# pretrained encoders, each with a `BatchNormalization` layer (random weights: which weights move
+# is the lesson), are called with `training=False`, as keras.io's transfer-learning guide does,
+# under a new `head`:
+
+
+# %%
+def build_pretrained(name: str) -> keras.Model:
+    features = keras.Input(shape=(4,), name="features")
+    x = layers.Dense(8, name="hidden")(features)
+    x = layers.BatchNormalization(name="norm")(x)
+    x = layers.Activation("relu", name="relu")(x)
+    return keras.Model(features, layers.Dense(2, name="embedding")(x), name=name)
+
+
+pretrained_a, pretrained_b = build_pretrained("pretrained_a"), build_pretrained("pretrained_b")
+towers = layers.Concatenate(name="merge")([pretrained_a(left, training=False), pretrained_b(right, training=False)])
+two_towers = keras.Model([left, right], layers.Dense(1, name="head")(towers), name="two_towers")
+pretrained_a.trainable = False
+pretrained_b.trainable = False
+print("trainable:", [variable.path for variable in two_towers.trainable_weights])
+print("non-trainable:", len(two_towers.non_trainable_weights), "variables")
+
+# %% [markdown]
+# Compile after freezing, train, and compare every weight with a copy taken before, the
+# `BatchNormalization` layers' moving mean and variance included:
+
+
+# %%
+def snapshot(model: keras.Model) -> list:
+    return [np.array(keras.ops.convert_to_numpy(variable)) for variable in model.weights]
+
+
+def unchanged(before: list, model: keras.Model) -> bool:
+    return all(np.array_equal(old, new) for old, new in zip(before, snapshot(model), strict=True))
+
+
+towers_before = [snapshot(pretrained_a), snapshot(pretrained_b)]
+head_before = snapshot(two_towers.get_layer("head"))
+two_towers.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+two_towers.fit({"left": x_left, "right": x_right}, rng.normal(size=(32, 1)), epochs=2, verbose=0)
+print("pretrained_a unchanged:", unchanged(towers_before[0], pretrained_a))
+print("pretrained_b unchanged:", unchanged(towers_before[1], pretrained_b))
+print("head trained:", not unchanged(head_before, two_towers.get_layer("head")))
+
+# %% [markdown]
+# A frozen `BatchNormalization` layer runs in inference mode even when `fit` calls the model
+# with `training=True`: it uses the statistics it came with and does not update them. The model
+# gives the same output in both modes:
+
+# %%
+pair = {"left": x_left, "right": x_right}
+in_training_mode = keras.ops.convert_to_numpy(two_towers(pair, training=True))
+in_inference_mode = keras.ops.convert_to_numpy(two_towers(pair, training=False))
+print("training=True gives the inference output:", np.allclose(in_training_mode, in_inference_mode))
+
+# %% [markdown]
+# To fine-tune later, unfreeze the models, compile again with a small learning rate, and keep
+# their `BatchNormalization` layers frozen. The `training=False` written at the call does not
+# keep an unfrozen one in inference mode on Keras 3.15.1: `fit` calls the model with
+# `training=True`, and the functional model passes that to every layer it calls. Below,
+# `pretrained_a` is unfrozen with its `norm` layer kept frozen, `pretrained_b` is unfrozen whole:
+
+# %%
+pretrained_a.trainable = True
+for layer in pretrained_a.layers:
+    if isinstance(layer, layers.BatchNormalization):
+        layer.trainable = False
+pretrained_b.trainable = True
+
+
+def statistics(model: keras.Model) -> list:
+    norm = model.get_layer("norm")
+    return [np.array(keras.ops.convert_to_numpy(v)) for v in (norm.moving_mean, norm.moving_variance)]
+
+
+stats_before = {model.name: statistics(model) for model in (pretrained_a, pretrained_b)}
+hidden_before = snapshot(pretrained_a.get_layer("hidden"))
+two_towers.compile(optimizer=keras.optimizers.Adam(1e-4), loss="mse")
+two_towers.fit(pair, rng.normal(size=(32, 1)), epochs=1, verbose=0)
+print("pretrained_a's hidden trained:", not unchanged(hidden_before, pretrained_a.get_layer("hidden")))
+for model, state in ((pretrained_a, "kept frozen"), (pretrained_b, "unfrozen")):
+    same = all(np.array_equal(a, b) for a, b in zip(stats_before[model.name], statistics(model), strict=True))
+    print(f"{model.name}'s norm ({state}): moving mean and variance unchanged:", same)
+
+# %% [markdown]
+# The statistics of `pretrained_b`'s unfrozen `norm` moved: they now follow this data, not the
+# data it was pretrained on. Keras upstream treats this as a bug:
+# [keras-team/keras PR #23364](https://github.com/keras-team/keras/pull/23364), not in Keras
+# 3.15.1, makes the `training=False` written at the call win again. On keras-nightly
+# 3.16.0.dev2026102704, which has it, the last line prints True. `trainable = False` on each
+# `BatchNormalization` layer keeps it in inference mode with or without that change.
+# [Fine-tuning part of a nested backbone](../architectures/04_fine_tuning.md) does the same on a
+# MobileNetV2.
+
+# %% [markdown]
 # ## Saving the joined model
 #
 # Inside `joined` the variable paths repeat (`hidden/kernel` once per encoder), since each
@@ -237,11 +356,15 @@ print("reloaded predicts the same:", same)
 # %% [markdown]
 # ## In short
 #
-# - `keras.Model([model_a.input, model_b.input], ...)` copies both models' layers into the new
-#   model, so same-named layers clash: "The name "features" is used 2 times in the model".
+# - `keras.Model([model_a.input, model_b.input], ...)` makes both models' layers (the same
+#   objects, not copies) layers of the new model, so same-named layers clash: "The name
+#   "features" is used 2 times in the model".
 # - Call each model on new (or one shared) `keras.Input`s instead: each becomes one nested
 #   layer. Two models with the same name still clash; rename one with `model.name = "..."`
 #   (`model._name = "..."` renames nothing in Keras 3).
 # - Renaming every layer of one model (`layer.name = ...`) also works, and gives a flat model.
-# - The joined model uses the originals' variables: training it trains them. Join a
-#   `clone_model` copy with `set_weights` to keep an original as it was.
+# - Flat or nested, the joined model uses the originals' layers and variables: training it
+#   trains them. Join a `clone_model` copy with `set_weights` to keep an original as it was.
+# - To train only the new layers, set `trainable = False` on each joined model, then compile.
+#   When you unfreeze to fine-tune, keep their `BatchNormalization` layers frozen: on Keras
+#   3.15.1 `training=False` at the call does not keep an unfrozen one in inference mode.

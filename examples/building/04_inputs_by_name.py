@@ -21,18 +21,29 @@
 # %% [markdown]
 # ## Short answer
 #
-# Name each `keras.Input`, and use those names as the keys of every dict you feed the model:
+# Name each `keras.Input`, and use those names as the keys of every dict you feed the model.
+# Given the inputs `image_in` (named `image`) and `table_in` (named `table`), the output `score`
+# computed from them, and the arrays `images`, `table` and `labels` (all made below):
 #
 # ```python
 # model = keras.Model(inputs={"image": image_in, "table": table_in}, outputs=score)
+# model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
 # model.fit({"image": images, "table": table}, labels, epochs=2, verbose=0)
 # dataset = tf.data.Dataset.from_tensor_slices(({"image": images, "table": table}, labels))
+# dataset = dataset.shuffle(64, seed=0).batch(16)
+# history = model.fit(dataset, epochs=2, verbose=0, shuffle=False)
 # ```
 #
+# Batch a `tf.data` dataset (`.batch(...)`). Unbatched, `fit` gets samples without their batch
+# axis and fails, on Keras 3.15.1 with "Expected shape (None, 3), but input has incompatible
+# shape (3,)" or, on TensorFlow once the model has trained, "as_list() is not defined on an
+# unknown TensorShape".
+#
 # An input that no key names (a misspelled key, say) gives "Missing data for input" (on JAX,
-# `fit` and `predict` only warn). Keys the model does not use are not always ignored: a model
-# built from a dict can feed one to the wrong input without an error. Feed only the model's own
-# keys.
+# `fit` and `predict` only warn). On Keras 3.15.1, keys the model does not use are not always
+# ignored: a model built from a dict can feed one to the wrong input without an error. Feed only
+# the model's own keys. (keras-nightly 3.16.0.dev2026102704 ignores them, with a warning that
+# names them.)
 
 # %% [markdown]
 # ## Setup
@@ -68,7 +79,7 @@ print("images:", images.shape, "| table:", table.shape, "| labels:", labels.shap
 # %% [markdown]
 # ## A model whose inputs are a dict
 #
-# Pass `inputs` as a dict whose keys are the `Input` names. `model.input` is then that dict.
+# Two named inputs, a small image branch, and one output, `score`:
 
 # %%
 image_in = keras.Input(shape=(8, 8, 1), name="image")
@@ -77,6 +88,12 @@ x = layers.Conv2D(4, 3, activation="relu", name="image_conv")(image_in)
 image_vector = layers.GlobalAveragePooling2D(name="image_pool")(x)
 merged = layers.Concatenate(name="merge")([image_vector, table_in])
 score = layers.Dense(1, activation="sigmoid", name="score")(merged)
+print("score:", score.shape)
+
+# %% [markdown]
+# Pass `inputs` as a dict whose keys are the `Input` names. `model.input` is then that dict.
+
+# %%
 model = keras.Model(inputs={"image": image_in, "table": table_in}, outputs=score)
 print("model.input keys:", list(model.input))
 print("input names:", [t.name for t in model.inputs])
@@ -148,10 +165,11 @@ by_list = keras.Model(inputs=[image_in, table_in], outputs=score, name="by_list"
 print("list-built model ignores id:", np.allclose(by_list.predict(with_id, verbose=0), predictions))
 
 # %% [markdown]
-# A model built with `inputs={...}` does not, in Keras 3.15. It warns that the data's structure
-# does not match its own, then sorts the data's keys and hands the arrays to its inputs in that
-# order: `id` sorts before `image`, so `id` ends up in the `image` input. Shown on `probe`, a
-# copy of `model` (the next cell says why), with the warning and the key line of the error:
+# A model built with `inputs={...}` does not, in Keras 3.15.1. It warns that the data's
+# structure does not match its own, then sorts the data's keys and hands the arrays to its inputs
+# in that order: `id` sorts before `image`, so `id` ends up in the `image` input. Shown on
+# `probe`, a copy of `model` (the next cell says why), with the warning and the key line of the
+# error:
 
 
 # %%
@@ -176,6 +194,13 @@ with warnings.catch_warnings(record=True) as caught:
 print(structure_warning(caught))
 
 # %% [markdown]
+# **Next release.** On keras-nightly 3.16.0.dev2026102704 a dict-built model matches the data to
+# its inputs by key and drops the rest: this cell prints `dict-built model ignores id: True`, and
+# the warning ends "Ignored fields: 'id'." The change is
+# [keras-team/keras PR #23261](https://github.com/keras-team/keras/pull/23261), which fixes
+# [keras-team/keras issue #23258](https://github.com/keras-team/keras/issues/23258), the same
+# `id`-in-the-wrong-input case. On 3.15.1 the rest of this section holds.
+#
 # **Backend-specific:** on JAX, an error inside `predict` also breaks the model it came from.
 # The JAX trainer takes the weights out of the model's variables while `predict` runs and puts
 # them back when it ends, which the error skips; the next call then fails with
@@ -208,6 +233,10 @@ print("zz dropped, predictions unchanged:", np.allclose(keras.ops.convert_to_num
 print(structure_warning(caught))
 
 # %% [markdown]
+# (On keras-nightly 3.16.0.dev2026102704 the warning names the key it drops: it ends
+# "Ignored fields: 'zz'.")
+
+# %% [markdown]
 # One that sorts *between* two input keys, with a shape that fits the input after it, shifts the
 # data silently. `difference` computes `a - c`; given `a`, `b` and `c` (all ones but `b`,
 # zeros), it should return 0 and returns 1, because `b` went into the `c` input:
@@ -230,6 +259,10 @@ print(structure_warning(caught))
 # [compatibility matrix](../../backends.md) runs this page on TensorFlow, JAX and PyTorch).
 # Do not filter it out; treat it as an error.
 #
+# On keras-nightly 3.16.0.dev2026102704 (with PR #23261 above) the shift is gone: the same cell
+# prints `a - c: [0. 0. 0.]`, `got a - b instead, with no error: False`, and a warning that
+# ends "Ignored fields: 'b'." Until your Keras has that change, the fix below is needed.
+#
 # The fix: pass only the model's own keys. `model.input` is the dict of inputs, so its keys are
 # the ones to keep:
 
@@ -241,28 +274,61 @@ print("same predictions:", np.allclose(model.predict(only_inputs, verbose=0), pr
 # %% [markdown]
 # ## A `tf.data.Dataset` of `(features, labels)`
 #
-# Each element is a pair: a dict keyed by input name, and the label. `fit` reads the dict like
-# the one above:
+# Each element is a pair: a dict keyed by input name, and the label. `from_tensor_slices` cuts
+# the arrays into single samples, and `fit` takes a dataset's elements as batches, so an
+# unbatched dataset hands the model samples without their batch axis. Tried on two copies of
+# `model` (a failed `fit` breaks a model on JAX, as `predict` did above), one new and one
+# that has trained on arrays already:
+
+# %%
+unbatched = tf.data.Dataset.from_tensor_slices(({"image": images, "table": table}, labels))
+print({name: tuple(spec.shape) for name, spec in unbatched.element_spec[0].items()})
+for state in ("new", "trained"):
+    copy = keras.models.clone_model(model)
+    copy.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    if state == "trained":
+        copy.fit(features, labels, epochs=1, verbose=0)
+    try:
+        copy.fit(unbatched, epochs=1, verbose=0, shuffle=False)
+        print(f"{state} model trains on it:", True)
+    except ValueError as err:
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).splitlines()
+        print(f"{state} model: ValueError: {next((x for x in lines if 'Expected shape' in x), lines[0])}")
+
+# %% [markdown]
+# The new model names the input and both shapes: `(3,)` where `(None, 3)` was expected, the
+# batch axis missing. On TensorFlow, the model that has trained already says only
+# "as_list() is not defined on an unknown TensorShape" (on JAX and PyTorch it prints the first
+# message again). Both mean the same: batch the dataset. On keras-nightly 3.16.0.dev2026102704
+# both messages change: the new model's reads "Input 0 with name 'image' of layer 'functional'
+# is incompatible with the layer: expected shape=(None, 8, 8, 1), found shape=(8, 8, 1)", the
+# trained one's "Tensors with unknown rank are not supported".
+
+# %% [markdown]
+# Batch it (here after shuffling), and `fit` reads the dict like the arrays above:
 
 # %%
 dataset = tf.data.Dataset.from_tensor_slices(({"image": images, "table": table}, labels))
 dataset = dataset.shuffle(64, seed=0).batch(16)
 feature_spec, label_spec = dataset.element_spec
 print({name: tuple(spec.shape) for name, spec in feature_spec.items()}, "| labels:", tuple(label_spec.shape))
+history = model.fit(dataset, epochs=2, verbose=0, shuffle=False)
+print("epochs run:", len(history.history["loss"]))
 
+# %% [markdown]
+# `shuffle=False` there is deliberate: `fit`'s `shuffle=True` (the default) does not apply to a
+# dataset, and Keras says so. Shuffle the dataset itself with `.shuffle(...)`, as above, and
+# pass `shuffle=False` to `fit` to silence the warning:
+
+# %%
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    history = model.fit(dataset, epochs=2, verbose=0)
-print("epochs run:", len(history.history["loss"]))
+    model.fit(dataset, epochs=1, verbose=0)
 for warning in caught:
     if "shuffle" in str(warning.message):
         print(f"{warning.category.__name__}: {warning.message}")
 
 # %% [markdown]
-# `fit`'s `shuffle=True` (the default) does not apply to a dataset, and Keras says so: shuffle
-# the dataset itself with `.shuffle(...)`, as above, and pass `shuffle=False` to `fit` to
-# silence the warning.
-#
 # A dataset whose keys do not match gives the same error as a dict of arrays, from `fit` (on
 # JAX, again only the warning):
 
@@ -322,10 +388,12 @@ print("predictions:", model.predict(batches, verbose=0).shape)
 # - Feed `fit`/`predict` a dict keyed by input name, in any order. A missing or misspelled
 #   key: "Missing data for input "image". You passed a data dictionary with keys ..." (on JAX,
 #   `fit`/`predict` only warn that the structure doesn't match).
-# - Extra keys: a list-built model ignores them. A dict-built one (Keras 3.15) sorts the keys and
-#   fills its inputs in that order: an extra key can land in the wrong input, with an error
+# - Extra keys: a list-built model ignores them. A dict-built one (Keras 3.15.1) sorts the keys
+#   and fills its inputs in that order: an extra key can land in the wrong input, with an error
 #   (`id`; on JAX the failed `predict` also leaves the model unusable) or silently (`b` between
 #   `a` and `c`). The warning "The structure of `inputs` doesn't match" is the only sign. Keep
-#   only `model.input`'s keys.
-# - `tf.data.Dataset.from_tensor_slices((features_dict, labels))` and a `PyDataset` returning
-#   `(dict, labels)` batches feed the same names; `.map` renames keys in a pipeline.
+#   only `model.input`'s keys. (keras-nightly 3.16.0.dev2026102704 matches by key and names the
+#   ignored keys in the warning: keras-team/keras PR #23261.)
+# - `tf.data.Dataset.from_tensor_slices((features_dict, labels)).batch(n)` and a `PyDataset`
+#   returning `(dict, labels)` batches feed the same names; without `.batch`, `fit` fails on a
+#   missing batch axis. `.map` renames keys in a pipeline.

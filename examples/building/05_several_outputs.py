@@ -22,10 +22,13 @@
 # ## Short answer
 #
 # Key every per-output argument by output. For a model built with `outputs=[...]` the keys are
-# the names of the outputs' last layers (`model.output_names`); for `outputs={...}` they are the
+# the names of the layers that produce the outputs (`model.output_names`). Outputs that come
+# from one layer share its name: the outputs of a nested multi-output model `heads` are
+# `['heads', 'heads']`, and no dict can key them. Build such a model with `outputs={...}`, or
+# pass each output through a named `layers.Identity`. For `outputs={...}` the keys are the
 # dict's own keys (`model.output_names` still lists layer names). Check the keys before
 # compiling: on a dict-output model a wrong `loss_weights` key raises nothing and can give each
-# weight to the other output.
+# weight to the other output. Given a two-output `model` (`price` and `kind`):
 #
 # ```python
 # losses = {"price": "mse", "kind": "sparse_categorical_crossentropy"}
@@ -193,6 +196,76 @@ history = relabelled.fit(x, {"cost": y_price, "label": y_kind}, batch_size=8, ep
 print("logged:", sorted(history.history))
 
 # %% [markdown]
+# ## Outputs that share a layer's name: a nested multi-output model
+#
+# `model.output_names` holds the name of the layer that produced each output. When the heads
+# sit in a model of their own, nested in yours, that layer is the nested model, for both
+# outputs. Here the trunk feeds `heads`, a model with the same two `Dense` heads; the check from
+# above prints `False`:
+
+# %%
+head_input = keras.Input(shape=(16,), name="trunk_features")
+heads = keras.Model(
+    head_input,
+    [layers.Dense(1, name="price")(head_input), layers.Dense(3, activation="softmax", name="kind")(head_input)],
+    name="heads",
+)
+features = keras.Input(shape=(8,), name="features")
+price, kind = heads(layers.Dense(16, activation="relu", name="trunk")(features))
+
+
+def nested_model() -> keras.Model:
+    return keras.Model(features, [price, kind], name="nested")
+
+
+nested = nested_model()
+print("output_names:", nested.output_names)
+keys = sorted(nested.output) if isinstance(nested.output, dict) else sorted(nested.output_names)
+print("keys match the outputs:", sorted(losses) == sorted(loss_weights) == keys)
+
+# %% [markdown]
+# A layer called twice gives the same: both outputs of a shared `Dense` are named after it.
+
+# %%
+left, right = keras.Input(shape=(8,), name="left"), keras.Input(shape=(8,), name="right")
+shared = layers.Dense(1, name="score")
+print("output_names:", keras.Model([left, right], [shared(left), shared(right)]).output_names)
+
+# %% [markdown]
+# A dict keyed by the heads' own names fails at the first `fit`. A loss list trains, but the
+# logs keep one `heads_loss` for the two outputs:
+
+# %%
+nested.compile(optimizer="adam", loss=losses)
+try:
+    nested.fit(x, targets, epochs=1, verbose=0)
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+nested = nested_model()
+nested.compile(optimizer="adam", loss=["mse", "sparse_categorical_crossentropy"])
+history = nested.fit(x, [y_price, y_kind], batch_size=8, epochs=1, verbose=0)
+print("logged:", sorted(history.history))
+
+# %% [markdown]
+# **Fix.** Give the outputs keys of your own: build the model with `outputs={...}`, or pass each
+# output through a named `layers.Identity`, which adds no weights and gives the output its own
+# layer name. Either way the check passes, and the logs have one loss per output:
+
+# %%
+by_dict = keras.Model(features, {"price": price, "kind": kind}, name="nested_dict")
+by_identity = keras.Model(
+    features, [layers.Identity(name="price")(price), layers.Identity(name="kind")(kind)], name="nested_identity"
+)
+for fixed in (by_dict, by_identity):
+    keys = sorted(fixed.output) if isinstance(fixed.output, dict) else sorted(fixed.output_names)
+    print(f"{fixed.name}: output_names {fixed.output_names}")
+    print("  keys match the outputs:", sorted(losses) == sorted(loss_weights) == keys)
+    fixed.compile(optimizer="adam", loss=losses, loss_weights=loss_weights)
+    history = fixed.fit(x, targets, batch_size=8, epochs=1, verbose=0)
+    print("  logged:", sorted(history.history))
+
+# %% [markdown]
 # ## Mistake 1: a loss key that names no output
 #
 # A typo, `"prize"` for `"price"`. `compile` accepts it; the error comes at the first `fit`,
@@ -345,8 +418,11 @@ print("kind head trained:", not np.array_equal(kind_before, kind_after))
 # ## In short
 #
 # - Per-output arguments (`loss`, `loss_weights`, `metrics`, the targets of `fit`) are dicts keyed
-#   by output: the last layers' names for `outputs=[...]` (`model.output_names`), your own keys
-#   for `outputs={...}` (`list(model.output)`; `output_names` still lists layer names).
+#   by output: the names of the layers that produce them for `outputs=[...]`
+#   (`model.output_names`), your own keys for `outputs={...}` (`list(model.output)`;
+#   `output_names` still lists layer names).
+# - Outputs of one layer (a nested multi-output model, a shared layer) share its name
+#   (`['heads', 'heads']`): key them with `outputs={...}` or a named `layers.Identity` each.
 # - `loss` in the logs is the weighted sum of the per-output losses (`<key>_loss`), plus any
 #   regularization penalties.
 # - A wrong `loss` or `metrics` key fails at the first `fit`, not at `compile`. A wrong

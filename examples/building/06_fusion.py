@@ -21,14 +21,27 @@
 # %% [markdown]
 # ## Short answer
 #
-# A gate lets one branch scale the other feature by feature; cross-attention lets each step of
-# one sequence pick what it needs from the other:
+# A gate lets one branch scale the other feature by feature:
 #
 # ```python
+# signal = keras.Input(shape=(8,), name="signal")
+# context = keras.Input(shape=(8,), name="context")
 # gate = layers.Dense(8, activation="sigmoid", name="gate")(context)
 # gated = layers.Multiply(name="gated")([signal, gate])
+# ```
+#
+# Cross-attention lets each step of one sequence pick what it needs from the other, whose length
+# may change from batch to batch:
+#
+# ```python
+# text = keras.Input(shape=(6, 16), name="text")
+# image_patches = keras.Input(shape=(None, 16), name="image_patches")
+# cross_attention = layers.MultiHeadAttention(num_heads=2, key_dim=8, name="cross_attention")
 # attended, scores = cross_attention(query=text, value=image_patches, return_attention_scores=True)
 # ```
+#
+# Within one batch, samples with fewer patches are padded: pass `attention_mask` (shape: batch,
+# text steps, patches; True where the patch is real), or the text attends to the padding too.
 #
 # On this page's made-up data the gate beats a concatenation with about 3.6 times its parameters
 # when one input decides which part of the other matters, and loses when the inputs simply add
@@ -211,6 +224,44 @@ for patches in (10, 30):
     print(f"{patches} patches: attended {out.shape}, scores {weights.shape}, rows sum to 1: {rows_sum_to_one}")
 
 # %% [markdown]
+# ## Padded patches in one batch need `attention_mask`
+#
+# "Any number of patches" holds from one batch to the next. Within one batch every sample has
+# the same number, so a sample with fewer patches is padded, here with zeros, and without a mask
+# its text steps attend to the padding as to any patch. Two samples, the first with 10 patches,
+# the second with 6 padded to 10; the second's output is compared with what it gives alone,
+# unpadded:
+
+# %%
+words = rng.normal(size=(2, 6, 16)).astype("float32")
+padded_patches = np.zeros((2, 10, 16), "float32")
+padded_patches[0] = rng.normal(size=(10, 16))
+padded_patches[1, :6] = rng.normal(size=(6, 16))
+alone = keras.ops.convert_to_numpy(model([words[1:], padded_patches[1:, :6]])[0])
+padded_out = keras.ops.convert_to_numpy(model([words, padded_patches])[0])
+print("padded sample gives its unpadded output:", np.allclose(padded_out[1], alone[0], atol=1e-5))
+
+# %% [markdown]
+# `attention_mask` tells the layer which pairs may attend: shape (batch, text steps, patches),
+# True where the patch is real. Give the model a third input for it:
+
+# %%
+attention_mask = keras.Input(shape=(6, None), dtype="bool", name="attention_mask")
+masked_attended, masked_scores = cross_attention(
+    query=text, value=image_patches, attention_mask=attention_mask, return_attention_scores=True
+)
+masked_model = keras.Model(
+    [text, image_patches, attention_mask], [masked_attended, masked_scores], name="masked_cross_attention"
+)
+real = np.arange(10) < np.array([[10], [6]])  # (2, 10): True for each sample's real patches
+mask = np.repeat(real[:, None, :], 6, axis=1)  # the same patches for every text step
+out, weights = (keras.ops.convert_to_numpy(t) for t in masked_model([words, padded_patches, mask]))
+print("mask:", mask.shape)
+print("padded sample gives its unpadded output:", np.allclose(out[1], alone[0], atol=1e-5))
+print("largest score on a padded patch:", float(weights[1, :, :, 6:].max()))
+print("unpadded sample unchanged by the mask:", np.allclose(out[0], padded_out[0], atol=1e-5))
+
+# %% [markdown]
 # ## The concatenation it replaces, and its error
 #
 # Joining the two sequences feature by feature would give each text step one patch, and needs
@@ -267,7 +318,9 @@ except ValueError as err:
 #   parameters, the gate's `Dense` has n x (context features) + n.
 # - A gate wins when one branch decides which features of the other matter (a product); it loses
 #   when the branches add up independently, where a concatenation is right.
-# - Cross-attention: `MultiHeadAttention(...)(query=a, value=b)` returns `a`'s shape; `b` may
-#   have any length, and the parameter count does not depend on it.
+# - Cross-attention: `MultiHeadAttention(...)(query=a, value=b)` returns `a`'s shape; `b`'s
+#   length may change from batch to batch, and the parameter count does not depend on it.
+#   Within a batch, pad the shorter samples and pass `attention_mask` (True on real items), or
+#   the padding is attended to.
 # - `Concatenate` on features needs equal sequence lengths ("matching shapes except for the
 #   concatenation axis"); pooling first loses which element went with which.

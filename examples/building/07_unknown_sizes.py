@@ -24,9 +24,12 @@
 # With `None` heights and widths Keras cannot compare them when it builds the model, so
 # `Concatenate` accepts the branches and the mismatch fails at `predict` or `fit`, in the
 # backend's own words. Guard the join by cropping (or padding) one branch to the other's size,
-# read at run time with `keras.ops.shape`:
+# read at run time with `keras.ops.shape`. Register the layer, so that a model saved with it
+# loads again; the process that loads it must define or import the class before
+# `keras.models.load_model`:
 #
 # ```python
+# @keras.saving.register_keras_serializable(package="unknown_sizes")
 # class CropToMatch(layers.Layer):
 #     def call(self, x, reference):
 #         size = keras.ops.shape(reference)
@@ -37,6 +40,10 @@
 # ## Setup
 
 # %%
+import subprocess
+import sys
+import tempfile
+
 import keras
 import numpy as np
 from keras import layers
@@ -87,11 +94,13 @@ print("built, then failed at run time:", failed_at_run_time)
 # %% [markdown]
 # **Reading it.** The message comes from the backend's concatenation op, not from Keras, so it
 # reads differently on each backend. On TensorFlow (this page) it is a "Graph execution error"
-# at the node `pair_1/join_1/concat` (model name / layer name / op): dimension 1, the height, is
-# 8 in one input and 9 in the other. Run on JAX, the same cell raises a `TypeError` ("Cannot
-# concatenate arrays with shapes that differ in dimensions other than the one being
-# concatenated"); on PyTorch a `RuntimeError` ("Sizes of tensors must match except in dimension
-# 3"). All three give both shapes: compare them entry by entry, as for the build-time error.
+# at the node `pair_1/join_1/concat` (model name / layer name / op; keras-nightly
+# 3.16.0.dev2026102704 drops the `_1`s, here and in the messages below: `pair/join/concat`):
+# dimension 1, the height, is 8 in one input and 9 in the other. Run on JAX, the same cell
+# raises a `TypeError` ("Cannot concatenate arrays with shapes that differ in dimensions other
+# than the one being concatenated"); on PyTorch a `RuntimeError` ("Sizes of tensors must match
+# except in dimension 3"). All three give both shapes: compare them entry by entry, as for the
+# build-time error.
 #
 # ## 2. What is still caught when you build
 #
@@ -191,6 +200,7 @@ print("16 x 16 runs again after the failure:", runs_again)
 # loses the last row and column of an odd-sized skip:
 
 # %%
+@keras.saving.register_keras_serializable(package="unknown_sizes")
 class CropToMatch(layers.Layer):
     """Crops x (batch, h, w, c) to the height and width of reference, known only at run time."""
 
@@ -229,6 +239,7 @@ for side in (16, 15):
 # When the output must keep the input's full size, pad the smaller branch with zeros instead:
 
 # %%
+@keras.saving.register_keras_serializable(package="unknown_sizes")
 class PadToMatch(layers.Layer):
     """Pads x (batch, h, w, c) with zeros at the bottom and right to reference's height and width."""
 
@@ -256,7 +267,87 @@ for side in (16, 15, 17, 9):
 # can only differ by the rounding of a pooling; a branch that comes out at half the size needs
 # upsampling, not a crop.
 #
-# ## 5. Guard at the door: refuse sizes the model cannot take
+# ## 5. Save the guarded models, load them in another process
+#
+# Both classes above carry `@keras.saving.register_keras_serializable(package="unknown_sizes")`.
+# Without it, `keras.models.load_model` cannot find a class defined in your script or notebook,
+# not even in the process that saved the model (see
+# [saving custom layers](../architectures/05_saving_custom_layers.md)). Registered, a class is
+# saved under its registered name, and any process that has run the decorated class definition
+# loads it.
+#
+# Save both models, with a 15 x 15 batch and their outputs on it:
+
+# %%
+print("registered names:", [keras.saving.get_registered_name(cls) for cls in (CropToMatch, PadToMatch)])
+folder = tempfile.mkdtemp()
+batch = images(15, 15)
+np.save(f"{folder}/batch.npy", batch)
+for model in (cropped, padded):
+    model.save(f"{folder}/{model.name}.keras")
+    np.save(f"{folder}/{model.name}.npy", keras.ops.convert_to_numpy(model(batch)))
+print("saved:", [model.name for model in (cropped, padded)])
+
+# %% [markdown]
+# A fresh Python process loads them. It tries once before it knows the classes, then defines
+# them with the same decorated lines as above, and loads both files. In your project, keep the
+# classes in a module of their own (say `match_layers.py`) and
+# `from match_layers import CropToMatch, PadToMatch` before `load_model`: importing it runs the
+# decorator.
+
+# %%
+LOADER = """
+import re
+import sys
+
+import keras
+import numpy as np
+from keras import layers
+
+folder = sys.argv[1]
+print("loading process, backend:", keras.backend.backend())
+try:
+    keras.models.load_model(f"{folder}/cropped.keras")
+except TypeError as err:
+    print("before the classes:", re.search(r"Could not locate class '[^']+'", str(err)).group(0))
+
+
+@keras.saving.register_keras_serializable(package="unknown_sizes")
+class CropToMatch(layers.Layer):
+    def call(self, x, reference):
+        size = keras.ops.shape(reference)
+        return x[:, : size[1], : size[2], :]
+
+
+@keras.saving.register_keras_serializable(package="unknown_sizes")
+class PadToMatch(layers.Layer):
+    def call(self, x, reference):
+        size, own = keras.ops.shape(reference), keras.ops.shape(x)
+        return keras.ops.pad(x, [[0, 0], [0, size[1] - own[1]], [0, size[2] - own[2]], [0, 0]])
+
+    def compute_output_shape(self, x_shape, reference_shape):
+        return (x_shape[0], reference_shape[1], reference_shape[2], x_shape[3])
+
+
+batch = np.load(f"{folder}/batch.npy")
+for name in ("cropped", "padded"):
+    model = keras.models.load_model(f"{folder}/{name}.keras")
+    guards = [type(layer).__name__ for layer in model.layers if type(layer).__name__.endswith("ToMatch")]
+    output = keras.ops.convert_to_numpy(model(batch))
+    same = np.allclose(output, np.load(f"{folder}/{name}.npy"), atol=1e-6)
+    print(f"{model.name}: {guards}, 15 x 15 -> {output.shape}, same output as before saving: {same}")
+"""
+result = subprocess.run([sys.executable, "-c", LOADER, folder], capture_output=True, text=True)
+print(result.stdout.strip())
+print("exit status:", result.returncode)
+
+# %% [markdown]
+# The loading process inherits this one's environment, `KERAS_BACKEND` included, so it runs on
+# the same backend. Before the class definitions it gets the error every process without them
+# gets. After them both models load, with their guard layers, and give the outputs they gave
+# before saving.
+#
+# ## 6. Guard at the door: refuse sizes the model cannot take
 #
 # When an odd size means the data is wrong, say so before the model runs, in your own words. A
 # check in NumPy runs the same on every backend:
@@ -292,4 +383,6 @@ except ValueError as err:
 #   first run, and on JAX or PyTorch, after "Exception encountered when calling
 #   Concatenate.call()". All of them give both shapes.
 # - Guard inside the model: crop or pad one branch to the other's `keras.ops.shape(...)`.
+#   Register the guard layer (`@keras.saving.register_keras_serializable(package=...)`) and
+#   import it in the process that loads the model, or the saved model does not load.
 # - Or guard at the door: check the sizes before `predict`, or declare them in `keras.Input`.
