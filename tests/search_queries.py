@@ -88,7 +88,7 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
     ("set weights of one layer", (W + "02_reassigning/",)),
     ("copy weights from one model to another", (W + "03_moving_between_models/",)),
     ("load_weights by_name", (W + "03_moving_between_models/",)),
-    ("intermediate layer output", (X + "01_submodels/", X + "02_one_pass/")),
+    ("intermediate layer output", (X + "01_submodels/", X + "02_one_pass/", M + "05_reaching_values/")),
     ("outputs of every branch in one pass", (X + "02_one_pass/",)),
     ("save activations of a whole dataset to disk", (X + "03_dataset_to_disk/",)),
     # From Keras 2 to Keras 3: what Keras 2 (tf.keras up to TensorFlow 2.15, here tf_keras) printed,
