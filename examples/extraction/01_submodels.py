@@ -23,7 +23,8 @@
 #
 # A model from the main model's input to one branch's output reads that branch; it reuses the
 # main model's layers, so its weights are the same variables, not copies. Given a functional
-# `model` with a layer named `branch_a`, and a NumPy `batch` of its input:
+# `model` (for a `Sequential`, use `model.inputs[0]`) with a layer named `branch_a`, and a NumPy
+# `batch` of its input:
 #
 # ```python
 # model_a = keras.Model(model.input, model.get_layer("branch_a").output, name="only_a")
@@ -101,8 +102,45 @@ for name, sub_model in (("model.inputs", from_list), ("model.input", model_a)):
 print("same values:", np.array_equal(called["model.inputs"], called["model.input"]))
 
 # %% [markdown]
-# The values agree; only the sub-model built on `model.input` is quiet when called directly.
+# The values agree; of the two, only the sub-model built on `model.input` is quiet when called
+# directly.
 #
+# A `Sequential` model has no `model.input` on Keras 3.15.1, not even after `predict`; pass
+# `model.inputs[0]`, the tensor itself, which does not warn either
+# ([Reaching values, Keras 2 to 3](../migration/05_reaching_values.md)):
+
+# %%
+seq = keras.Sequential(
+    [
+        keras.Input(shape=(16, 16, 3), name="image"),
+        layers.Conv2D(8, 3, padding="same", activation="relu", name="stem"),
+        layers.Conv2D(4, 3, padding="same", activation="relu", name="branch_a"),
+    ],
+    name="small_seq",
+)
+seq.predict(batch, verbose=0)
+try:
+    print(seq.input)
+except AttributeError as err:
+    print(f"{type(err).__name__}: {err}")
+seq_a = keras.Model(seq.inputs[0], seq.get_layer("branch_a").output, name="seq_only_a")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    seq_values = keras.ops.convert_to_numpy(seq_a(batch))
+print(f"built on seq.inputs[0]: {len(caught)} warning(s)")
+print("same values as seq.predict:", np.allclose(seq_values, seq.predict(batch, verbose=0), atol=1e-6))
+
+# %% [markdown]
+# Keras 3.0.0 to 3.5.0 printed it as ([keras/src/ops/operation.py](https://github.com/keras-team/keras/blob/v3.5.0/keras/src/ops/operation.py)):
+#
+# ```text
+# ValueError: The layer small_seq has never been called and thus has no defined input.
+# ```
+#
+# With `KERAS_BACKEND=torch`, PyTorch answers instead: `AttributeError: 'Sequential' object has no
+# attribute 'input'`.
+
+# %% [markdown]
 # ## Proof that the weights are shared
 #
 # Change a weight in the **main** model, and the sub-model's output changes with it. Zeroing the
@@ -125,8 +163,8 @@ print("branch_b unchanged:", np.array_equal(model_b.predict(batch, verbose=0), v
 # %% [markdown]
 # ## In short
 #
-# - `keras.Model(model.input, model.get_layer("branch").output)` reads one branch; with
-#   `model.inputs` (a list), a direct call on one array warns.
+# - `keras.Model(model.input, model.get_layer("branch").output)` reads one branch (on a
+#   `Sequential`, `model.inputs[0]`); with `model.inputs` (a list), a direct call on one array warns.
 # - Sub-models reuse the main model's layers: weights are shared, not copied.
 # - Every sub-model repeats the shared part of the network; for many branches, use one model
 #   with several outputs instead.

@@ -147,14 +147,19 @@ except ValueError as err:
 # %% [markdown]
 # The counters belong to the process, not to a model. This page's process started them at zero,
 # so its first unnamed model got `dense` and `dense_1` (the layers named earlier on the page did
-# not count), as a fresh process running the same code would every time.
-# `keras.utils.clear_session()` puts them back to zero inside a running process:
+# not count), as a fresh process running the same code would every time. Its input layer, though,
+# is `input_layer_1`: the `backbone` Sequential made an unnamed input layer of its own
+# (`input_layer`, listed in its config) earlier on the page, the shift described above (so the
+# comparison below skips input layers). `keras.utils.clear_session()` puts the counters back to
+# zero inside a running process:
 
 # %%
+print("first model's input layer:", first.layers[0].name)
+print("backbone's config:", [layer["config"]["name"] for layer in backbone.get_config()["layers"]])
 keras.utils.clear_session()
 third = unnamed_model()
 names_after_reset = [layer.name for layer in third.layers[1:]]
-print("after clear_session:", names_after_reset)
+print("after clear_session:", names_after_reset, "| input layer:", third.layers[0].name)
 print("same names as the first model:", names_after_reset == [layer.name for layer in first.layers[1:]])
 
 # %% [markdown]
