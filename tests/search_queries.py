@@ -144,6 +144,10 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
     ("Could not deserialize 'keras.metrics.mae' because it is not a KerasSaveable subclass",
      (M + "04_saving_and_loading/",)),
     ("load tf.keras SavedModel in keras 3", (M + "04_saving_and_loading/",)),
+    ("ValueError: Invalid dtype: tuple", (M + "03_input_output_structures/",)),
+    ("Layer 'dense_3' was never built and thus it doesn't have any variables. However the weights file lists 2 "
+     "variables for this layer.", (M + "04_saving_and_loading/",)),
+    ("run a Keras 2 SavedModel in Keras 3 for inference serving_default signature", (M + "04_saving_and_loading/",)),
     ("AttributeError: The layer \"conv_shared\" has multiple inbound nodes, with different output shapes. "
      "Hence the notion of \"output shape\" is ill-defined for the layer.", (M + "05_reaching_values/",)),
     ("AttributeError: Layer dense_4 has no inbound nodes.", (M + "05_reaching_values/",)),

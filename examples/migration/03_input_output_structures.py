@@ -25,14 +25,27 @@
 # | Keras 2 | Keras 3 |
 # |---|---|
 # | `Model([inp], [out]).output` is a tensor | it is a list of one: use `model.outputs[0]`, or build `Model(inp, out)` |
-# | data nested unlike the inputs (`x` for `[inp]`, `[a, b, c]` for `[[a, b], c]`) runs silently | runs, with "UserWarning: The structure of \`inputs\` doesn't match the expected structure" |
+# | data nested unlike the inputs (`[a, b, c]` for `[[a, b], c]`, `[x]` for a bare `inp`) runs silently | runs, with "UserWarning: The structure of \`inputs\` doesn't match the expected structure"; a bare `x` for `[inp]` warns only when you call the model on a NumPy array |
 # | a list for a model built with `inputs={...}` is read in the sorted order of the keys | `ValueError` when the keys were not written sorted, a warning when they were: pass a dict |
 # | `Layer "pair" expects 2 input(s), but it received 1 input tensors` | `Layer "pair" expects 2 named input(s) with keys ['left', 'right'], ...` |
 # | `outputs={"cost": ...}` logs `price_loss` (the layer's name) | logs `cost_loss` (the key), and a callback on it needs `mode="min"` |
 #
+# For a model `single` built as `Model([features], [score])`, take its output tensor out of the list:
+#
 # ```python
 # head = layers.Dense(2, name="head")(single.outputs[0])
+# ```
+#
+# For a model `nested` built from `[[a, b], c]`, print the structure its data must have:
+#
+# ```python
 # print("structure to match:", keras.tree.map_structure(lambda t: t.name, nested.input))
+# ```
+#
+# Feed a model `difference`, built with `inputs={"width": ..., "height": ...}`, a dict of your
+# arrays `width_data` and `height_data`; watch one output of a dict-output model by its key:
+#
+# ```python
 # print("dict:", difference.predict({"width": width_data, "height": height_data}, verbose=0)[0])
 # stopper = keras.callbacks.EarlyStopping(monitor="val_cost_loss", mode="min", patience=1)
 # ```
@@ -60,6 +73,7 @@ keras.utils.set_random_seed(0)
 tf_keras.utils.set_random_seed(0)
 print(f"Keras 3: keras {keras.__version__}, backend {keras.backend.backend()}")
 print(f"Keras 2: tf_keras {tf_keras.__version__}, on TensorFlow {tf.__version__}")
+tf.get_logger().setLevel("ERROR")  # keeps TensorFlow's "triggered tf.function retracing" notes off the page
 
 # %% [markdown]
 # ## 1. `Model([inp], [out])`: `model.output` is a list of one
@@ -75,17 +89,20 @@ print("model.input:", type(single_k2.input).__name__, "| model.output:", type(si
 print("model.output.shape:", tuple(single_k2.output.shape))
 head_k2 = tf_keras.layers.Dense(2, name="head")(single_k2.output)
 print("Dense on model.output:", tuple(head_k2.shape))
+print("model called on a new Input:", type(single_k2(tf_keras.Input(shape=(4,)))).__name__)
 
 # %% [markdown]
 # **On Keras 3.** `model.input` and `model.output` keep the structure you passed: a list of one.
-# The list has no `.shape`, and a `Dense` layer called on it takes the list's one shape,
-# `(None, 1)`, for its input size and fails to make a kernel of shape `((None, 1), 2)`:
+# Calling the model on a new `Input`, to nest it in a bigger model, also gives a list of one. The
+# list has no `.shape`, and a `Dense` layer called on it takes the list's one shape, `(None, 1)`,
+# for its input size and fails to make a kernel of shape `((None, 1), 2)`:
 
 # %%
 features = keras.Input(shape=(4,), name="features")
 score = layers.Dense(1, name="score")(features)
 single = keras.Model([features], [score], name="single")
 print("model.input:", type(single.input).__name__, "| model.output:", type(single.output).__name__)
+print("model called on a new Input:", type(single(keras.Input(shape=(4,)))).__name__)
 try:
     print("model.output.shape:", single.output.shape)
 except AttributeError as err:
@@ -99,8 +116,11 @@ except ValueError as err:
 # Keras 3.0.1 to 3.12.4 printed it as ([keras/src/backend/common/variables.py](https://github.com/keras-team/keras/blob/v3.12.4/keras/src/backend/common/variables.py)):
 #
 # ```text
-# ValueError: Cannot convert '((None, 1), 2)' to a shape. Found invalid entry '(None, 1)' of type '<class 'tuple'>'.
+# ValueError: Invalid dtype: tuple
 # ```
+#
+# (Those releases checked each entry of the shape with `is_int_dtype(type(entry))`, which raised on
+# the type `tuple` before the shape message was reached.)
 #
 # Keras 3.0.0 printed it as ([keras/backend/common/variables.py](https://github.com/keras-team/keras/blob/v3.0.0/keras/backend/common/variables.py)):
 #
@@ -110,14 +130,16 @@ except ValueError as err:
 
 # %% [markdown]
 # **The Keras 3 way.** Take the tensor out of the list with `model.outputs[0]` (and
-# `model.inputs[0]`), which works whatever structure the model was built with. Or build the model
-# from bare tensors, as `Model(inp, out)`; then `model.output` is the tensor again:
+# `model.inputs[0]`), which works whatever structure its one output was built with. Or build the
+# model from bare tensors, as `Model(inp, out)`; then `model.output` is the tensor again, and so is
+# what calling the model on a new `Input` returns:
 
 # %%
 head = layers.Dense(2, name="head")(single.outputs[0])
 print("model.outputs[0].shape:", single.outputs[0].shape, "| Dense on it:", head.shape)
 bare = keras.Model(features, score, name="bare")
 print("Model(inp, out).output:", type(bare.output).__name__, bare.output.shape)
+print("Model(inp, out) called on a new Input:", type(bare(keras.Input(shape=(4,)))).__name__)
 
 # %% [markdown]
 # What `predict` returns does not change: one array, not a list of one, on both. (With the Keras 2
@@ -178,8 +200,31 @@ print("same values as Keras 2:", all(same))
 # Keras 3.0.0 to 3.5.0 had no such warning: it came with
 # [keras-team/keras#20170](https://github.com/keras-team/keras/pull/20170), after reports of
 # arrays fed to the wrong inputs.
+
+# %% [markdown]
+# The first of the three warns only on a direct call with a NumPy array. Since Keras 3.10.0
+# ([keras-team/keras@d94e91f](https://github.com/keras-team/keras/commit/d94e91f831a331edca80f2bb726fe478d53f9569)),
+# a model built from `[inp]` takes one backend tensor without a word, and `fit`, `predict` and
+# `evaluate` turn your arrays into backend tensors before the call. The other two mismatches warn
+# from `predict` too:
+
+# %%
+def warns(call):
+    """Whether `call()` gives the structure warning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return any("structure" in str(w.message) for w in caught)
+
+
+print("single(backend tensor) warns:", warns(lambda: single(keras.ops.convert_to_tensor(batch))))
+print("single.predict(array) warns:", warns(lambda: single.predict(batch, verbose=0)))
+print("bare.predict([array]) warns:", warns(lambda: bare.predict([batch], verbose=0)))
+print("nested.predict([a, b, c]) warns:", warns(lambda: nested.predict([a_data, b_data, c_data], verbose=0)))
+
+# %% [markdown]
 # [tensorflow/tensorflow#82372](https://github.com/tensorflow/tensorflow/issues/82372) is a reader
-# who got it from `fit`, on every epoch of a one-input model.
+# who got the warning from `fit` with a one-input functional model, before Keras 3.10.
 #
 # **The Keras 3 way.** Pass the data in the structure of `model.input`, which you can print by
 # name. A tuple counts as a list:
@@ -214,7 +259,7 @@ print("dict:", difference_k2.predict({"width": width_data, "height": height_data
 
 # %% [markdown]
 # **On Keras 3.** The same list raises an error. (The message comes with terminal bold codes,
-# removed here.)
+# removed here, and ends with a list of the arguments the call received, cut here.)
 
 # %%
 width = keras.Input(shape=(1,), name="width")
@@ -224,13 +269,17 @@ difference = keras.Model(inputs={"width": width, "height": height}, outputs=minu
 try:
     difference.predict([width_data, height_data], verbose=0)
 except ValueError as err:
-    print("ValueError:", re.sub(r"\x1b\[[0-9;]*m", "", str(err)))
+    message = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).split("\n\nArguments received")[0]
+    print(f"ValueError: {message}")
 
 # %% [markdown]
 # The error came with [keras-team/keras#20613](https://github.com/keras-team/keras/pull/20613), in
-# Keras 3.8.0; [keras-team/keras#20070](https://github.com/keras-team/keras/issues/20070) and
-# [keras-team/keras#20086](https://github.com/keras-team/keras/issues/20086) are readers whose
-# inputs were swapped before it. Keras 3 raises only when the dict's keys were not written in sorted
+# Keras 3.8.0; its description is this section's case. Before 3.8, Keras 3 read the list in
+# sorted-key order like Keras 2 (with the section-2 warning from 3.6.0).
+# [keras-team/keras#20070](https://github.com/keras-team/keras/issues/20070) and
+# [keras-team/keras#20086](https://github.com/keras-team/keras/issues/20086) are readers hit by the
+# mirror case: a model built from a list and fed a dict, which Keras 3.4.0 to 3.6.0 also read in
+# sorted-key order. Keras 3 raises only when the dict's keys were not written in sorted
 # order. Written sorted, `{"height": ..., "width": ...}`, the list order is the written order, and
 # a list gets the warning of section 2 and the right result:
 
@@ -368,10 +417,21 @@ for monitor in ("val_price_loss", "val_cost_loss"):
         print(f"ValueError: {err}")
 
 # %% [markdown]
-# Keras 3.0.0 to 3.10.0 printed it as ([keras/src/callbacks/early_stopping.py](https://github.com/keras-team/keras/blob/v3.10.0/keras/src/callbacks/early_stopping.py)):
+# Keras 3.5.0 to 3.10.0 printed it as ([keras/src/callbacks/early_stopping.py](https://github.com/keras-team/keras/blob/v3.10.0/keras/src/callbacks/early_stopping.py)):
 #
 # ```text
 # ValueError: EarlyStopping callback received monitor=val_price_loss but Keras isn't able to automatically determine whether that metric should be maximized or minimized. Pass `mode='max'` in order to do early stopping based on the highest metric value, or pass `mode='min'` in order to use the lowest value.
+# ```
+#
+# On Keras 3.0.0 to 3.4.1 this model's `fit` stopped earlier, before any callback ran: those
+# releases matched the keys of a `loss` dict to the output layers' names (`price`, `kind`), not to
+# the keys of `outputs={...}`. Here is the first line of that message; a second line shows the
+# `loss` dict.
+#
+# Keras 3.0.0 to 3.4.1 printed it as ([keras/src/trainers/compile_utils.py](https://github.com/keras-team/keras/blob/v3.4.1/keras/src/trainers/compile_utils.py)):
+#
+# ```text
+# ValueError: In the dict argument `loss`, key 'cost' does not correspond to any model output. Received:
 # ```
 #
 # Keras 2 guessed the direction from the name alone
@@ -412,10 +472,12 @@ print("epochs run:", len(history.history["loss"]))
 #   returns one array.
 # - Feed data in the structure of `model.input` (print it with `keras.tree.map_structure`); a
 #   mismatch that Keras 2 flattened silently gives "The structure of \`inputs\` doesn't match the
-#   expected structure" (Keras 3.6 and later).
+#   expected structure" (Keras 3.6 and later). A bare array for a `[inp]` model warns only when you
+#   call the model on a NumPy array, not from `fit` or `predict` (Keras 3.10 and later).
 # - A model built with `inputs={...}` wants a dict. A list raises a `ValueError` when the keys were
 #   not written sorted; Keras 2 fed it in sorted-key order, swapping same-shaped inputs silently.
-# - A missing or extra array still fails: "expects 2 input(s), but it received 1 input tensors"
-#   (Keras 2, Keras 3.4 to 3.14) is "expects 2 named input(s) with keys [...]" on Keras 3.15.
+# - A missing or extra array still fails (on JAX, `predict` runs with an extra array): "expects 2
+#   input(s), but it received 1 input tensors" (Keras 2, Keras 3.4 to 3.14) is "expects 2 named
+#   input(s) with keys [...]" on Keras 3.15.
 # - `outputs={...}` logs per-output losses under your keys (`val_cost_loss`), not the layer names;
 #   callbacks that watch one need that name and `mode="min"`.

@@ -23,7 +23,7 @@
 #
 # | Keras 2 | Keras 3 |
 # |---|---|
-# | `load_model("old.h5")` of a model compiled with `loss="mse"` | `load_model("old.h5", compile=False)`, then `compile` again |
+# | `load_model("old.h5")` of a model compiled with a short loss alias (`"mse"`, `"mae"`, `"mape"`, `"msle"`), a loss object, or `"logcosh"` | `load_model("old.h5", compile=False)`, then `compile` again |
 # | `model.save("folder")` (SavedModel), `save_weights("ckpt")` (TensorFlow checkpoint) | not readable: open them once with `tf_keras` and write `.h5`; from then on `.keras` and `.weights.h5` |
 # | `load_weights("w.h5", by_name=True)` | still works on a legacy `.h5` file; a `.weights.h5` file refuses `by_name`: copy layer by layer |
 # | subclassed model: `load_weights` before the first call (checkpoint format), or after `build(shapes)` | call the model on a batch first, then `load_weights` |
@@ -32,9 +32,24 @@
 # Going back, Keras 2 reads neither the `.keras` nor the `.h5` model files of Keras 3; it reads
 # Keras 3's `.weights.h5` into the same model built with Keras 2 code.
 #
+# Given the path `keras2_h5` of a model file that Keras 2 saved:
+#
 # ```python
-# restored = keras.models.load_model(folder / "two_branch.h5", compile=False)
-# target3.load_weights(folder / "two_branch_weights.h5", by_name=True, skip_mismatch=True)
+# restored = keras.models.load_model(keras2_h5, compile=False)
+# ```
+#
+# Given a Keras 3 model `target3` with a branch added, and the path `keras2_weights` of an `.h5`
+# weights file that Keras 2 saved:
+#
+# ```python
+# target3.load_weights(keras2_weights, by_name=True, skip_mismatch=True)
+# ```
+#
+# Given a subclassed model class `TwoBranch`, a `batch` of its inputs, and its weights saved in
+# `folder`:
+#
+# ```python
+# subclassed = TwoBranch(name="two_branch")
 # subclassed(batch)
 # subclassed.load_weights(folder / "subclassed.weights.h5")
 # ```
@@ -50,6 +65,7 @@
 
 # %%
 import tempfile
+import unittest
 import warnings
 from pathlib import Path
 
@@ -120,15 +136,16 @@ print([layer.name for layer in two_branch(keras).layers])
 # a legacy format:
 
 # %%
+keras2_h5 = folder / "two_branch.h5"
 keras2 = two_branch(tf_keras)
 keras2.compile(optimizer="adam", loss="mse")
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    keras2.save(folder / "two_branch.h5")
+    keras2.save(keras2_h5)
 for warning in caught:
     print(f"[Keras 2] {warning.category.__name__}: {warning.message}")
 keras2_out = values_of(keras2)
-reloaded = tf_keras.models.load_model(folder / "two_branch.h5")
+reloaded = tf_keras.models.load_model(keras2_h5)
 print("layers:", [layer.name for layer in reloaded.layers])
 print("same outputs after reloading:", np.allclose(values_of(reloaded), keras2_out))
 
@@ -139,41 +156,65 @@ print("same outputs after reloading:", np.allclose(values_of(reloaded), keras2_o
 
 # %%
 try:
-    keras.models.load_model(folder / "two_branch.h5")
+    keras.models.load_model(keras2_h5)
 except (ValueError, TypeError) as err:
     print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
-# Keras 3.0.0 to 3.10.0 printed it as ([keras/src/saving/serialization_lib.py](https://github.com/keras-team/keras/blob/v3.10.0/keras/src/saving/serialization_lib.py)):
+# Keras 3.0.2 to 3.10.0 printed it as ([keras/src/saving/serialization_lib.py](https://github.com/keras-team/keras/blob/v3.10.0/keras/src/saving/serialization_lib.py)):
 #
 # ```text
 # TypeError: Could not locate function 'mse'. Make sure custom classes are decorated with `@keras.saving.register_keras_serializable()`. Full object config: {'module': 'keras.metrics', 'class_name': 'function', 'config': 'mse', 'registered_name': 'mse'}
 # ```
+#
+# Keras 3.0.0 and 3.0.1 loaded this file.
 
 # %% [markdown]
 # The layers are not the problem: the file also holds how the model was compiled, and Keras 3
-# cannot rebuild the loss from the string `"mse"` that Keras 2 stored.
-#
+# cannot rebuild the loss from the string `"mse"` that Keras 2 stored. The other short aliases
+# fail the same way, and so does a loss object; `"logcosh"`, a Keras 2 name that Keras 3 no longer
+# has, fails with an odder message. Names that Keras 3 still has load. The fix below,
+# `compile=False`, loads every one of these files:
+
+# %%
+without_compile = []
+aliases = ("mae", "mape", "msle", "logcosh", "mean_squared_error", "binary_crossentropy", "huber")
+for loss in (*aliases, tf_keras.losses.MeanSquaredError()):
+    label = f'"{loss}"' if isinstance(loss, str) else "tf_keras.losses.MeanSquaredError()"
+    compiled = two_branch(tf_keras)
+    compiled.compile(optimizer="adam", loss=loss)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras 2's legacy-format warning, shown above
+        compiled.save(folder / "loss.h5")
+    try:
+        keras.models.load_model(folder / "loss.h5")
+        print(f"loss={label} loads: True")
+    except (ValueError, TypeError) as err:
+        print(f"loss={label} loads: False")
+        print(f"{type(err).__name__}: {err}")
+    loaded = keras.models.load_model(folder / "loss.h5", compile=False)
+    without_compile.append(np.allclose(values_of(loaded), values_of(compiled), atol=1e-6))
+print("with compile=False, every file loads, same outputs as Keras 2:", all(without_compile))
+
+# %% [markdown]
 # ### The Keras 3 way
 #
 # Leave the compile information out with `compile=False`, then compile in Keras 3:
 
 # %%
-restored = keras.models.load_model(folder / "two_branch.h5", compile=False)
+restored = keras.models.load_model(keras2_h5, compile=False)
 restored.compile(optimizer="adam", loss="mse")
 print("layers:", [layer.name for layer in restored.layers])
 print("same outputs as Keras 2:", np.allclose(values_of(restored), keras2_out, atol=1e-6))
 
 # %% [markdown]
-# `compile=False` also leaves the saved optimizer behind: the model gets the fresh one you pass
-# to `compile`.
-#
 # ## 2. Keras 2's TensorFlow formats: a SavedModel folder and a checkpoint
 #
 # ### On Keras 2
 #
 # Without an extension, Keras 2's `model.save` wrote a SavedModel folder, and `save_weights` a
-# TensorFlow checkpoint (an `.index` file and a `.data-…` file):
+# TensorFlow checkpoint: an `.index` file and a `.data-…` file, and a `checkpoint` file that
+# names the latest one:
 
 # %%
 plain = two_branch(tf_keras)
@@ -181,7 +222,7 @@ plain_out = values_of(plain)
 plain.save(folder / "two_branch_savedmodel")
 plain.save_weights(folder / "two_branch_ckpt")
 print(sorted(p.name for p in (folder / "two_branch_savedmodel").iterdir()))
-print(sorted(p.name for p in folder.glob("two_branch_ckpt*")))
+print(sorted(p.name for p in folder.iterdir() if p.name.startswith("two_branch_ckpt") or p.name == "checkpoint"))
 print("Keras 2 reads the folder back:", np.allclose(values_of(tf_keras.models.load_model(folder / "two_branch_savedmodel")), plain_out))
 
 # %% [markdown]
@@ -240,8 +281,18 @@ except ValueError as err:
 #
 # The first message points to `keras.layers.TFSMLayer`, which wraps the SavedModel as an
 # inference-only layer; for a model with two inputs, readers report that calling it fails
-# ([keras-team/keras#20813](https://github.com/keras-team/keras/issues/20813)). To get a Keras
-# model back, convert each file once, with Keras 2, into `.h5`, which Keras 3 reads:
+# ([keras-team/keras#20813](https://github.com/keras-team/keras/issues/20813)). For inference
+# alone, TensorFlow itself still loads the folder: its `serving_default` signature takes the
+# inputs by name and returns a dict keyed by the output layer's name:
+
+# %%
+serving = tf.saved_model.load(str(folder / "two_branch_savedmodel")).signatures["serving_default"]
+served = serving(a_in=tf.constant(batch[0]), b_in=tf.constant(batch[1]))
+print("outputs:", list(served), "| same as Keras 2:", np.allclose(served["head"].numpy(), plain_out, atol=1e-6))
+
+# %% [markdown]
+# To get a Keras model back, convert each file once, with Keras 2, into `.h5`, which Keras 3
+# reads:
 
 # %%
 with warnings.catch_warnings():
@@ -274,8 +325,9 @@ print("Keras 3 reads its .keras file:", np.allclose(values_of(keras.models.load_
 # %%
 newer = two_branch(keras)
 newer_out = values_of(newer)
-newer.save(folder / "newer.keras")
-newer.save(folder / "newer.h5")
+newer_keras, newer_h5 = folder / "newer.keras", folder / "newer.h5"
+newer.save(newer_keras)
+newer.save(newer_h5)
 newer.save_weights(folder / "newer.weights.h5")
 
 # %% [markdown]
@@ -286,11 +338,11 @@ newer.save_weights(folder / "newer.weights.h5")
 
 # %%
 try:
-    tf_keras.models.load_model(folder / "newer.keras")
+    tf_keras.models.load_model(newer_keras)
 except TypeError as err:
     print(f"[Keras 2] {type(err).__name__}: {str(err).split(' Full object config')[0]}")
 try:
-    tf_keras.models.load_model(folder / "newer.h5")
+    tf_keras.models.load_model(newer_h5)
 except TypeError as err:
     print(f"[Keras 2] {type(err).__name__}: {err}")
 
@@ -315,23 +367,29 @@ print("Keras 2 model, Keras 3 weights, same outputs:", np.allclose(values_of(old
 # ### On Keras 2
 
 # %%
+keras2_weights = folder / "two_branch_weights.h5"
 source = two_branch(tf_keras)
-source.save_weights(folder / "two_branch_weights.h5")
+source.get_layer("head").bias.assign([0.5])  # a value that a fresh `head` does not hold
+source.save_weights(keras2_weights)
 target = two_branch(tf_keras, with_c=True)
 try:
-    target.load_weights(folder / "two_branch_weights.h5", by_name=True)
+    target.load_weights(keras2_weights, by_name=True)
 except ValueError as err:
     print(f"[Keras 2] {type(err).__name__}: {err}")
 
 # %% [markdown]
-# `head` has a kernel of another shape. `skip_mismatch=True` skips it and loads the rest by
-# name:
+# `head` has a kernel of another shape. `skip_mismatch=True` skips that one weight, says so in
+# TensorFlow's log (caught and printed here), and loads the rest by name, `head`'s bias included:
 
 # %%
 target = two_branch(tf_keras, with_c=True)
-target.load_weights(folder / "two_branch_weights.h5", by_name=True, skip_mismatch=True)
+with unittest.TestCase().assertLogs("tensorflow", level="WARNING") as logged:
+    target.load_weights(keras2_weights, by_name=True, skip_mismatch=True)
+for line in logged.output:
+    print(f"[Keras 2] logged: {line}")
 for name in ("branch_a", "branch_b", "head"):
     print(f"{name}: got the source's weights: {same_weights(target.get_layer(name), source.get_layer(name))}")
+print("head's bias loaded:", np.array_equal(target.get_layer("head").bias.numpy(), source.get_layer("head").bias.numpy()))
 
 # %% [markdown]
 # ### On Keras 3
@@ -372,7 +430,7 @@ except ValueError as err:
 # %%
 target3 = two_branch(keras, with_c=True)
 try:
-    target3.load_weights(folder / "two_branch_weights.h5", by_name=True)
+    target3.load_weights(keras2_weights, by_name=True)
 except ValueError as err:
     print(f"{type(err).__name__}: {err}")
 
@@ -390,18 +448,21 @@ except ValueError as err:
 # ```
 
 # %% [markdown]
-# With `skip_mismatch=True` Keras 3 warns once per skipped weight and loads the branches:
+# With `skip_mismatch=True` Keras 3 warns once per skipped weight, where Keras 2 logged, and
+# loads the rest as Keras 2 did, `head`'s bias included:
 
 # %%
 target3 = two_branch(keras, with_c=True)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    target3.load_weights(folder / "two_branch_weights.h5", by_name=True, skip_mismatch=True)
+    target3.load_weights(keras2_weights, by_name=True, skip_mismatch=True)
 for warning in caught:
     if warning.category is UserWarning:
         print(f"{warning.category.__name__}: {warning.message}")
 for name in ("branch_a", "branch_b", "head"):
     print(f"{name}: got the source's weights: {same_weights(target3.get_layer(name), source.get_layer(name))}")
+head_bias = keras.ops.convert_to_numpy(target3.get_layer("head").bias)
+print("head's bias loaded:", np.array_equal(head_bias, source.get_layer("head").bias.numpy()))
 
 # %% [markdown]
 # Keras 3.3.0 to 3.5.0 printed it as ([keras/src/legacy/saving/legacy_h5_format.py](https://github.com/keras-team/keras/blob/v3.5.0/keras/src/legacy/saving/legacy_h5_format.py)):
@@ -438,8 +499,8 @@ for name in ("branch_a", "branch_b", "head"):
 # ### On Keras 2
 #
 # Keras 2 defers a checkpoint: `load_weights` on a model never called stores the values, and the
-# first call restores them. From `.h5` it refuses, and asks for a call first; `build` with the
-# two input shapes also did, since it created every weight:
+# first call restores them. From `.h5` it refuses, and asks for a call first; calling `build` with
+# the two input shapes first also worked, since it created every weight:
 
 # %%
 class TwoBranch(tf_keras.Model):
@@ -494,6 +555,11 @@ class TwoBranch(keras.Model):
 trained3 = TwoBranch(name="two_branch")
 trained3_out = values_of(trained3)
 trained3.save_weights(folder / "subclassed.weights.h5")
+
+# %% [markdown]
+# Loading into a model never called fails, from either file:
+
+# %%
 try:
     TwoBranch(name="two_branch").load_weights(folder / "subclassed.weights.h5")
 except ValueError as err:
@@ -505,10 +571,17 @@ except ValueError as err:
 
 # %% [markdown]
 # From the Keras 2 `.h5` file, the model has no layer with weights yet ("expected 0 layers").
+# From `.weights.h5`, older releases answered differently:
 #
-# The first check, on `.weights.h5`, arrived in Keras 3.7.0
-# ([keras-team/keras#20530](https://github.com/keras-team/keras/pull/20530)). On Keras 3.1.0,
-# 3.3.3 and 3.6.0 the same `load_weights` raised nothing and loaded nothing.
+# Keras 3.0.0 to 3.0.1 printed it as ([keras/layers/layer.py](https://github.com/keras-team/keras/blob/v3.0.1/keras/layers/layer.py)):
+#
+# ```text
+# ValueError: Layer 'branch_a' was never built and thus it doesn't have any variables. However the weights file lists 2 variables for this layer.
+# ```
+#
+# That is the first line; two likely causes followed it. Keras 3.0.2 to 3.6.0 raised nothing and
+# loaded nothing; the current check came in 3.7.0
+# ([keras-team/keras#20530](https://github.com/keras-team/keras/pull/20530)).
 #
 # Calling `build` with the input shapes first, as in Keras 2, is worse: Keras 3 warns, marks the
 # model built without creating the branches' weights, and `load_weights` then loads nothing,
@@ -571,8 +644,9 @@ except ValueError as err:
 # `merge` waits for node 1 of `branch_a` (`['branch_a', 1, 0, {}]`), which Keras 3 fails to
 # resolve. This message came with
 # [keras-team/keras#22800](https://github.com/keras-team/keras/pull/22800), in Keras 3.15.0 (and
-# in the patch releases 3.12.2 to 3.12.4 and 3.14.1). Before it, Keras 3 kept retrying: on Keras
-# 3.14.0 the same `load_model` call had not returned after 45 seconds, when it was stopped. A
+# in the patch releases 3.12.2 to 3.12.4 and 3.14.1). Before it, Keras 3 kept retrying: on every
+# release tried from 3.0.0 to 3.14.0 (3.0.0, 3.3.3, 3.6.0, 3.10.0, 3.12.1, 3.13.0 and 3.14.0), the
+# same `load_model` call had not returned after 60 seconds, when it was stopped. A
 # comment on [keras-team/keras#19669](https://github.com/keras-team/keras/pull/19669) describes
 # that lock-up for Keras 2 files with nested functional models.
 #
@@ -593,11 +667,11 @@ print("layers:", [type(layer).__name__ for layer in keras.models.load_model(fold
 #
 # - A Keras 2 `.h5` model loads in Keras 3 with `compile=False`, then `compile` again; SavedModel
 #   folders and TensorFlow checkpoints do not load in Keras 3: convert them once with `tf_keras`.
-# - Keras 2 reads neither `.keras` nor `.h5` files from Keras 3; it does read Keras 3's
+# - Keras 2 reads neither `.keras` nor `.h5` model files from Keras 3; it does read Keras 3's
 #   `.weights.h5` into the same model built with Keras 2 code.
 # - In Keras 3, `by_name=True` works only on legacy `.h5` files, such as those Keras 2 wrote;
 #   between Keras 3 models, copy weights layer by layer by name.
 # - Call a subclassed model on a batch before `load_weights`; `build(shapes)` alone can leave its
 #   branches empty while `load_weights` raises nothing.
-# - A Keras 2 `.h5` of a model holding a nested model does not load in Keras 3: build the model in
-#   code and `load_weights` from the same file.
+# - A Keras 2 `.h5` of a functional model that calls a nested model does not load in Keras 3:
+#   build the model in code and `load_weights` from the same file.
