@@ -170,7 +170,7 @@ def cell_errors(cell: nbformat.NotebookNode) -> list[tuple[str, str]]:
     text = ANSI_ESCAPE.sub("", "".join(o.get("text", "") for o in cell.get("outputs", [])))
     for match in ERROR_LINE.finditer(text):
         kind = f"[Keras 2] {match.group(2)}" if match.group(1) else match.group(2)
-        message = match.group(3).split(" Target variable:")[0]
+        message = match.group(3).split(" Target variable:")[0].rstrip()
         if message.startswith("Exception encountered when calling"):
             rest = [line.strip() for line in text[match.end() :].splitlines() if line.strip()]
             message = f"{message} {rest[0]}" if rest else message

@@ -108,6 +108,7 @@ def script_for(source: Path, sentence: str, code: str) -> str:
     return "\n\n".join([setup, *(rest[i] for i in sorted(wanted)), code]) + "\n"
 
 
+@pytest.mark.short_answers
 class ChapterShortAnswers:
     """One chapter's pages. A class per chapter, so that `--dist loadscope` spreads the chapters
     over the workers instead of handing every page to one."""
