@@ -1,4 +1,5 @@
-"""Every page's short answer runs as pasted: in a fresh process, after the page's Setup cell and
+"""Every page's short answer runs as pasted: in a fresh process (forked from one that imported NumPy,
+TensorFlow and Keras, `preimported_python.py`), after the page's Setup cell and
 what the sentence right above the code says it needs.
 
 The sentence names what the code needs in backticks ("Given a functional `model` and the `batch`
@@ -15,14 +16,14 @@ import ast
 import builtins
 import os
 import re
-import subprocess
 import symtable
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import jupytext
 import pytest
 from kernel_env import KERNEL_ENV
+from preimported_python import PreimportedPython
 
 from conftest import EXAMPLE_SOURCES, example_id
 
@@ -108,6 +109,14 @@ def script_for(source: Path, sentence: str, code: str) -> str:
     return "\n\n".join([setup, *(rest[i] for i in sorted(wanted)), code]) + "\n"
 
 
+@pytest.fixture(scope="session")
+def python() -> Iterator[PreimportedPython]:
+    """Fresh processes for the short answers, forked from one that imported Keras (one per worker)."""
+    server = PreimportedPython(dict(os.environ, **KERNEL_ENV, MPLBACKEND="Agg"))
+    yield server
+    server.close()
+
+
 @pytest.mark.short_answers
 class ChapterShortAnswers:
     """One chapter's pages. A class per chapter, so that `--dist loadscope` spreads the chapters
@@ -115,18 +124,15 @@ class ChapterShortAnswers:
 
     chapter = ""
 
-    def test_short_answer_runs_as_pasted(self, source: Path, tmp_path: Path) -> None:
+    def test_short_answer_runs_as_pasted(self, source: Path, tmp_path: Path, python: PreimportedPython) -> None:
         markdown = jupytext.read(source).cells[1].source
         blocks = short_answer_blocks(markdown)
         assert blocks, "the short answer has no ```python block"
         for number, (sentence, code) in enumerate(blocks, 1):
             script = tmp_path / f"short_answer_{number}.py"
             script.write_text(script_for(source, sentence, code))
-            env = dict(os.environ, **KERNEL_ENV, MPLBACKEND="Agg")
-            result = subprocess.run(
-                [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
-            )
-            assert result.returncode == 0, f"block {number} fails as pasted:\n{result.stderr[-2000:]}"
+            status, output = python.run(script, timeout=300)
+            assert status == 0, f"block {number} fails as pasted:\n{output[-2000:]}"
 
 
 for chapter in sorted({source.parent.name for source in EXAMPLE_SOURCES}):
@@ -140,7 +146,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("source", sources, ids=example_id)
 
 
+@pytest.mark.short_answers
 def test_a_name_the_sentence_does_not_give_fails() -> None:
     with pytest.raises(AssertionError, match=r"reads \['trained_model'\]"):
         script_for(EXAMPLE_SOURCES[0], "Then:", "trained_model.summary()\n")
     assert script_for(EXAMPLE_SOURCES[0], "Given a `trained_model`:", "trained_model.summary()\n")
+
+
+@pytest.mark.short_answers
+def test_each_block_starts_fresh_and_a_failure_shows_why(python: PreimportedPython, tmp_path: Path) -> None:
+    first, second, failing = (tmp_path / f"{name}.py" for name in ("first", "second", "failing"))
+    first.write_text("import keras\nleaked = keras.layers.Dense(1).name\nprint(leaked)\n")
+    second.write_text("import keras\nprint(keras.layers.Dense(1).name, 'leaked' in globals())\n")
+    failing.write_text("import keras\nkeras.layers.Concatenate()(1)\n")
+    assert python.run(first, timeout=60) == (0, "dense\n")
+    assert python.run(second, timeout=60) == (0, "dense False\n")
+    status, output = python.run(failing, timeout=60)
+    assert status == 1 and "Traceback" in output, output
