@@ -19,6 +19,9 @@ from extraction_tool.cli import KILL_AFTER_ENV, main
 
 from conftest import ROOT
 
+# Each test starts the program in a process of its own: the extraction lane of .ci/run runs them.
+pytestmark = pytest.mark.extractor
+
 PROGRAM = ROOT / "scripts" / "extract_layers.py"
 
 
