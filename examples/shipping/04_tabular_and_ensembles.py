@@ -365,7 +365,9 @@ except ValueError as err:
 # %% [markdown]
 # **Fix.** Give each member a name of its own before you call it. The layers inside each member
 # keep their names (`city_emb`, `hidden` three times over): a nested model's layers are its own,
-# and only the members' names must be unique in the ensemble.
+# and only the members' names must be unique in the ensemble. (Other ways to the same error, and
+# why `model._name = ...` no longer renames, are in
+# [joining two existing models](../building/01_joining_models.md).)
 
 # %%
 for number, member in enumerate(members):
