@@ -24,13 +24,15 @@
 # Keras 3 merge layers do not raise on mixed dtypes. `Concatenate`, `Add`, `Average` and the
 # other merge layers cast every float input to their own compute dtype, so under
 # `"mixed_float16"` a float32 branch meeting a float16 one comes out **float16**.
-# `keras.ops.concatenate` and `+` promote instead, to **float32**. The dtype errors readers
-# paste come from raw TensorFlow ops on a float16 and a float32 tensor: `tf.concat` inside a
-# layer (`TypeError: Tensors in list passed to 'values' of 'ConcatV2' Op have types [float16,
-# float32] that don't all match`, or, run eagerly, `cannot compute ConcatV2 as input
-# #1(zero-based) was expected to be a half tensor but is a float tensor`), and `a + b` in a
-# Keras 2 functional model (`Input 'y' of 'AddV2' Op has type float32 that does not match type
-# float16 of argument 'x'`). Use a merge layer or `keras.ops` instead.
+# `keras.ops.concatenate` and `keras.ops.add` promote instead, to **float32**, and so does `+`
+# between Keras tensors in a functional model. The dtype errors readers paste come from raw
+# TensorFlow ops on a float16 and a float32 tensor: `tf.concat` inside a layer (`TypeError:
+# Tensors in list passed to 'values' of 'ConcatV2' Op have types [float16, float32] that don't
+# all match`, or, run eagerly, `cannot compute ConcatV2 as input #1(zero-based) was expected to
+# be a half tensor but is a float tensor`), and `a + b` in a Keras 2 functional model or, on
+# the TensorFlow backend, inside a Keras 3 layer's `call`, where `+` between two TensorFlow
+# tensors is TensorFlow's own (`Input 'y' of 'AddV2' Op has type float32 that does not match
+# type float16 of argument 'x'`). Use a merge layer or `keras.ops` instead.
 #
 # Turn it on before building the model, and end each head with a float32 layer, after its last
 # merge (a merge after it casts back to float16):
@@ -126,8 +128,8 @@ print("set_global_policy is set_dtype_policy:", alias)
 # A float16 branch (`half`) and a float32 one (`full`, a `Dense` with `dtype="float32"`). Every
 # merge layer casts both inputs to its own compute dtype: float16 under the global policy,
 # float32 when you give the merge layer `dtype="float32"`. Nothing raises. The `keras.ops`
-# functions and the `+` operator are no layers and cast nothing: they promote the pair to the
-# wider dtype, float32.
+# functions and the `+` operator on Keras tensors are no layers and cast nothing: they promote
+# the pair to the wider dtype, float32.
 
 # %%
 left, right = keras.Input((4,), name="left"), keras.Input((4,), name="right")
@@ -152,8 +154,9 @@ print(f"{'keras.ops.add':32} -> {keras.ops.add(half, full).dtype}")
 print(f"{'half + full':32} -> {(half + full).dtype}")
 
 # %% [markdown]
-# The same holds on real tensors, not only while building a model, and on JAX and PyTorch too
-# (the page prints the same there):
+# `Concatenate` and `keras.ops.concatenate` do the same on real tensors, not only while
+# building a model, and on JAX and PyTorch too (the page prints the same there). `+` on two
+# real TensorFlow tensors is TensorFlow's own operator, which refuses the pair: see below.
 
 # %%
 half_values = keras.ops.ones((2, 4), dtype="float16")
@@ -174,7 +177,9 @@ print("keras.ops.concatenate:", keras.backend.standardize_dtype(by_op.dtype))
 # concatenates it with its float16 input.
 #
 # Keras 3 casts every float argument of a layer's `call` to the layer's compute dtype, the second
-# one too, so what reaches `call` is float16 even for the float32 branch `full`:
+# one too, so what reaches `call` is float16 even for the float32 branch `full`. A layer made
+# with `autocast=False` (as `LayerNormalization` and `GroupNormalization` are) gets its arguments
+# as they come:
 
 # %%
 class RecordDtypes(layers.Layer):
@@ -188,6 +193,9 @@ class RecordDtypes(layers.Layer):
 record = RecordDtypes(name="record")
 record(half, full)
 print("call receives x, y as:", record.received)
+record_as_is = RecordDtypes(autocast=False, name="record_as_is")
+record_as_is(half, full)
+print("with autocast=False:", record_as_is.received)
 
 # %% [markdown]
 # The float32 tensor is the one the float32 `Dense` makes inside `call`. Building a model with
@@ -218,7 +226,9 @@ else:
 # %% [markdown]
 # Called eagerly on arrays, the same layer fails inside TensorFlow's kernel instead, with the
 # wording readers paste from eager code and custom training loops (`half` is float16, `float`
-# is float32; `#1` is the second tensor in the list):
+# is float32; `#1` is the second tensor in the list). With the float32 tensor first in the
+# list, the two swap: `[float32, float16]`, and `was expected to be a float tensor but is a
+# half tensor`.
 
 # %%
 if keras.backend.backend() == "tensorflow":
@@ -228,6 +238,28 @@ if keras.backend.backend() == "tensorflow":
         print(f"InvalidArgumentError: {message(err)}")
 else:
     print("tf.concat takes TensorFlow tensors only: this layer runs on the TensorFlow backend only")
+
+# %% [markdown]
+# `+` inside `call` is no different on the TensorFlow backend: between two TensorFlow tensors it
+# is TensorFlow's `AddV2`, with the same two wordings (the first is the one Keras 2 printed for
+# `a + b` between branches, further down). On JAX and PyTorch, `+` promotes to float32:
+
+# %%
+class AddContext(JoinWithContext):
+    """Adds a float32 projection of `y` to `x` with `+`."""
+
+    def call(self, x, y):
+        return x + self.context(y)
+
+
+for inputs in [(half, full), (np.ones((2, 4), "float32"), np.ones((2, 4), "float32"))]:
+    with warnings.catch_warnings(record=True):  # on TensorFlow, also warns that it cannot build the layer
+        warnings.simplefilter("always")
+        try:
+            added = AddContext(name="add_context")(*inputs)
+            print("x + context(y):", keras.backend.standardize_dtype(added.dtype))
+        except (TypeError, tf.errors.InvalidArgumentError) as err:
+            print(f"{type(err).__name__}: {message(err)}\n")
 
 # %% [markdown]
 # **Fix.** Use `keras.ops`, which promotes (the layer then returns float32, and the next
@@ -484,11 +516,12 @@ print("optimizer:", type(bf16_model.optimizer).__name__)
 #
 # - `keras.mixed_precision.set_dtype_policy("mixed_float16")` before building: layers compute in
 #   float16 and keep float32 weights; `dtype=` on a layer overrides it for that layer.
-# - Merge layers (`Concatenate`, `Add`, `Average`, ...) cast their inputs to their own compute
-#   dtype and never raise: float16 under the policy, float32 with `dtype="float32"`.
-#   `keras.ops` and `+` promote to float32.
-# - The dtype errors come from raw TensorFlow ops (`tf.concat`, Keras 2's `a + b`): use a merge
-#   layer or `keras.ops`, or `keras.ops.cast(..., self.compute_dtype)` in a custom layer.
+# - Merge layers (`Concatenate`, `Add`, `Average`, ...) cast their float inputs to their own
+#   compute dtype and raise no dtype error: float16 under the policy, float32 with
+#   `dtype="float32"`. `keras.ops` promotes to float32, and so does `+` between Keras tensors.
+# - The dtype errors come from raw TensorFlow ops (`tf.concat`, Keras 2's `a + b`, `+` between
+#   TensorFlow tensors inside a layer on the TensorFlow backend): use a merge layer or
+#   `keras.ops`, or `keras.ops.cast(..., self.compute_dtype)` in a custom layer.
 # - End every head in float32 after its last merge: `Activation("softmax", dtype="float32")`,
 #   `Dense(1, dtype="float32")` for a regression, `dtype="float32"` on a merge of heads.
 # - The policy applies to every layer created later in the process: set it back with

@@ -22,8 +22,9 @@
 # ## Short answer
 #
 # `model.summary()` shows a nested model as one row. `expand_nested=True` adds the layers of
-# every nested model (functional, `Sequential` or subclassed) under it, indented; it does not
-# open a custom layer that is not a model. `plot_model(..., expand_nested=True)` draws functional
+# every nested model (functional, `Sequential` or subclassed) under it, indented; a custom layer
+# that is not a model stays one row, unless it keeps its sublayers in an attribute named
+# `layers`. `plot_model(..., expand_nested=True)` draws functional
 # and `Sequential` sub-models as dashed boxes with their layers inside, but a subclassed sub-model
 # stays one box, and a sub-model called twice is drawn once. The `count_params()` of each
 # top-level layer is the size of its branch: a sub-model's count includes its layers, however
@@ -124,8 +125,8 @@ model.summary(line_length=100)
 # with `└`, one level per level of nesting (`mixer` inside `fusion`). The subclassed
 # `meta_branch` opens too. `show_trainable=True` adds a column: `Y` or `N` is each layer's
 # `trainable` flag, `-` a layer without weights. (On the PyTorch backend the rows inside a
-# subclassed sub-model show `(83, 4)` instead of `(None, 4)`: Keras traces a model there with
-# 83 in place of each unknown size.)
+# subclassed sub-model, or a custom layer the summary opens, show `(83, 4)` instead of
+# `(None, 4)`: Keras traces a model there with 83 in place of each unknown size.)
 
 # %%
 model.summary(expand_nested=True, show_trainable=True, line_length=110)
@@ -138,7 +139,9 @@ model.summary(expand_nested=True, show_trainable=True, line_length=110)
 # - **Which weights are frozen.** `enc_norm` says `Y` although 32 of its 64 parameters (the
 #   moving mean and variance) never train; the totals at the bottom count them as non-trainable.
 # - **A sum you can add up.** A sub-model's row already counts its layers, so the "Param #"
-#   column of an expanded summary counts them twice:
+#   column of an expanded summary counts a nested layer in its own row and again in the row of
+#   every model around it: `mix_dense`'s 136 parameters are in the `fusion`, `mixer` and
+#   `mix_dense` rows, three times:
 
 # %%
 def every_layer(layer: keras.Layer):
@@ -154,9 +157,9 @@ print("model.count_params():     ", model.count_params())
 # %% [markdown]
 # ### A custom layer is not opened
 #
-# `expand_nested` opens layers that have a `.layers` list: models. A custom `keras.Layer` that
-# holds two `Dense` layers stays one row; the same two layers in a `keras.Model` subclass are
-# listed:
+# `expand_nested` opens layers that have a non-empty `.layers` attribute: every model has one. A
+# custom `keras.Layer` that holds two `Dense` layers stays one row; the same two layers in a
+# `keras.Model` subclass are listed:
 
 # %%
 class GatedLayer(layers.Layer):
@@ -184,6 +187,23 @@ gates = keras.Model(
     features, [GatedLayer(name="gated_layer")(features), GatedModel(name="gated_model")(features)], name="gates"
 )
 gates.summary(expand_nested=True, line_length=90)
+
+# %% [markdown]
+# The test is the attribute's name, not the class: a custom layer that also keeps its two
+# sublayers in a list named `layers` is opened by the summary. `plot_model` still draws it as
+# one box: it opens functional and `Sequential` models only.
+
+# %%
+class GatedList(GatedLayer):
+    """The same custom layer, with its two sublayers also in a list named `layers`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.layers = [self.value, self.gate]
+
+
+listed = keras.Model(features, GatedList(name="gated_list")(features), name="listed")
+listed.summary(expand_nested=True, line_length=90)
 
 # %% [markdown]
 # The weights inside a custom layer are still in `model.weights`, each with a path naming its
@@ -256,8 +276,8 @@ for edge in drawn_edges(model, expand_nested=True):
 #   although the summary lists them: Keras has no graph of its `call` to draw.
 #
 # Before Keras 3.10 (checked on 3.9.2), `expand_nested` left `Sequential` sub-models closed, and
-# every arrow into a nested functional model went to its first input (`encoder -> left` twice,
-# nothing into `right`). [keras-team/keras PR #21243](https://github.com/keras-team/keras/pull/21243)
+# every arrow into a nested functional model went to its first input (both calls of `encoder`
+# drawn as one `encoder -> left` arrow, nothing into `right`). [keras-team/keras PR #21243](https://github.com/keras-team/keras/pull/21243)
 # fixed both ([issue #21119](https://github.com/keras-team/keras/issues/21119)).
 
 # %% [markdown]
@@ -423,8 +443,9 @@ print(sizes, "| sum:", sum(sizes.values()), "| flat.count_params():", flat.count
 # ## In short
 #
 # - `summary(expand_nested=True)` lists the layers of every nested model (functional,
-#   `Sequential`, subclassed) under its row; not the sublayers of a custom `Layer`. Nested rows
-#   have no connections, and the "Param #" column counts nested layers twice.
+#   `Sequential`, subclassed) under its row; not the sublayers of a custom `Layer`, unless it
+#   keeps them in an attribute named `layers`. Nested rows have no connections, and the
+#   "Param #" column counts a nested layer again in the row of every model around it.
 # - `show_trainable` shows each layer's `trainable` flag, not which weights train; the totals at
 #   the bottom split trainable and non-trainable correctly.
 # - `layer_range` matches top-level names only: call `summary` on the sub-model instead.
