@@ -4,6 +4,7 @@ environment, applied before nbval starts a kernel, and the list of examples."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -11,10 +12,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "scripts"))
+# The repository's packages (toolchain, sitegen, extract_layers) import from the root, here and in
+# every process a test starts (`python -m extract_layers`, nbval's kernels).
+sys.path.insert(0, str(ROOT))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
-from build_notebooks import example_sources  # noqa: E402
-from kernel_env import apply_kernel_env  # noqa: E402
+from toolchain.build_notebooks import example_sources  # noqa: E402
+from toolchain.kernel_env import apply_kernel_env  # noqa: E402
 
 # Set before nbval starts any kernel, so every kernel inherits it.
 EXAMPLE_ENV = apply_kernel_env()
