@@ -11,7 +11,9 @@ from sitegen.notebooks import ANSI_ESCAPE, page_cells
 
 ERROR_KINDS = (
     "ValueError|AttributeError|IndexError|TypeError|KeyError|NotImplementedError|RuntimeError|OSError|"
-    "FileNotFoundError|UnimplementedError|UserWarning"
+    "FileNotFoundError|UnimplementedError|InvalidArgumentError|UserWarning|FutureWarning|"
+    # ONNX Runtime's own class for a wrong input type (the shipping chapter's ONNX page)
+    "InvalidArgument"
 )
 # What Keras printed: the pinned Keras 3 as is; Keras 2 (tf_keras, on the migration pages) printed
 # with "[Keras 2] " in front, so a reader sees which version said it and the index can say it too.
