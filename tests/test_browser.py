@@ -25,7 +25,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "scripts")]
+sys.path[:0] = [str(ROOT / "tests")]
 from search_queries import QUERIES  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -201,7 +201,10 @@ def pages_that_fix(query: str, listed: tuple[str, ...]) -> set[str]:
     """The pages listed for a query, and for a pasted error every page that reproduces an error of
     the same family (same message up to names, shapes and numbers): each of them fixes it too."""
     import nbformat
-    from site_hooks import error_causes, example_notebooks, generalise
+
+    from sitegen.error_index import error_causes
+    from sitegen.errors import generalise
+    from sitegen.notebooks import example_notebooks
 
     kind, _, message = query.partition(": ")
     family = (kind, generalise(message))

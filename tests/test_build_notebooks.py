@@ -6,14 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
-
-BUILDER = ROOT / "scripts" / "build_notebooks.py"
+BUILDER = [sys.executable, "-m", "toolchain.build_notebooks"]
 
 
 def run_builder(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(BUILDER), *args], capture_output=True, text=True, timeout=120
+        [*BUILDER, *args], capture_output=True, text=True, timeout=120
     )
 
 
@@ -35,8 +33,7 @@ def test_file_without_jupytext_header_is_refused(tmp_path: Path) -> None:
 def test_rebuild_keeps_outputs_that_differ_only_in_sanitized_timings(tmp_path: Path) -> None:
     import nbformat
 
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from build_notebooks import keep_unchanged_outputs
+    from toolchain.build_notebooks import keep_unchanged_outputs
 
     def notebook(bar: str, count: str) -> nbformat.NotebookNode:
         cell = nbformat.v4.new_code_cell("run()")
@@ -60,8 +57,7 @@ def test_rebuild_keeps_outputs_that_differ_only_in_sanitized_timings(tmp_path: P
 
 
 def test_version_check_is_silent_on_the_pins_and_says_what_differs_otherwise(capsys) -> None:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from build_notebooks import VERSION_CHECK_TAG, pinned, version_check_cell
+    from toolchain.build_notebooks import VERSION_CHECK_TAG, pinned, version_check_cell
 
     cell = version_check_cell()
     assert VERSION_CHECK_TAG in cell.metadata["tags"]

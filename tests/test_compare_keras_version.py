@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from compare_keras_version import classify
+
+from toolchain.compare_keras_version import classify
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 
 import pytest
-from backend_matrix import BACKENDS, MATRIX_FILE, check
 
 from conftest import EXAMPLE_SOURCES, example_id
+from toolchain.backend_matrix import BACKENDS, MATRIX_FILE, check
 
 MATRIX = json.loads(MATRIX_FILE.read_text())
 
@@ -33,10 +33,10 @@ def test_example_script_agrees_with_the_matrix(source: Path, backend: str) -> No
     if importlib.util.find_spec(backend) is None:
         pytest.skip(f"{backend} is not installed: pip install -r requirements-backends.txt")
     recorded = MATRIX.get(example_id(source), {}).get(backend)
-    assert recorded is not None, "not in docs/backend_matrix.json: run scripts/backend_matrix.py"
+    assert recorded is not None, "not in docs/backend_matrix.json: run python -m toolchain.backend_matrix"
     # check() runs it in a scratch folder, so whatever it writes never lands in the repository.
     outcome = check(source, backend)
-    assert outcome == recorded, "the matrix is out of date: run scripts/backend_matrix.py"
+    assert outcome == recorded, "the matrix is out of date: run python -m toolchain.backend_matrix"
 
 
 def test_matrix_covers_every_example_on_every_backend() -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from extraction_tool.cli import main
+
+from extract_layers.cli import main
 
 pytestmark = pytest.mark.applications
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from extraction_tool.cli import main
 
-from conftest import ROOT
+from extract_layers.cli import main
 
-PROGRAM = ROOT / "scripts" / "extract_layers.py"
+# The program as the `extract-layers` command runs it, from this checkout (the root is on PYTHONPATH).
+PROGRAM = [sys.executable, "-m", "extract_layers"]
 NAMES = ["block__branch_3", "head", "block__merge.in0.branch_1", "block__merge.in1.branch_3", "join.in1.meta_dense"]
 
 
@@ -53,7 +53,7 @@ def test_local_engine_agrees_with_tensorflow(reference: dict, backend: str) -> N
         pytest.skip(f"{backend} is not installed: pip install -r requirements-backends.txt")
     out = reference["folder"] / backend
     result = subprocess.run(
-        [sys.executable, str(PROGRAM), *reference["args"], "--out", str(out)],
+        [*PROGRAM, *reference["args"], "--out", str(out)],
         capture_output=True, text=True, timeout=600, env=os.environ | {"KERAS_BACKEND": backend},
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -70,7 +70,7 @@ def test_mirrored_strategy_is_refused_with_what_to_do_instead(reference: dict, b
     if importlib.util.find_spec(backend) is None:
         pytest.skip(f"{backend} is not installed: pip install -r requirements-backends.txt")
     result = subprocess.run(
-        [sys.executable, str(PROGRAM), *reference["args"], "--out", str(tmp_path / "o"), "--logical-cpus", "2"],
+        [*PROGRAM, *reference["args"], "--out", str(tmp_path / "o"), "--logical-cpus", "2"],
         capture_output=True, text=True, timeout=600, env=os.environ | {"KERAS_BACKEND": backend},
     )
     assert result.returncode == 2

@@ -1,21 +1,16 @@
-"""The benchmark page's generated tables are what `benchmarks/extraction.py --page` makes of the
+"""The benchmark page's generated tables are what `python -m benchmarks.extraction --page` makes of the
 saved results: no number on it is typed by hand, and none is stale."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
-from conftest import ROOT
-
-spec = importlib.util.spec_from_file_location("extraction_benchmark", ROOT / "benchmarks" / "extraction.py")
-benchmark = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(benchmark)
+import benchmarks.report as benchmark
 
 
 def test_generated_tables_match_the_saved_results() -> None:
     page = benchmark.PAGE.read_text()
-    assert benchmark.page_block() in page, "run: python benchmarks/extraction.py --page"
+    assert benchmark.page_block() in page, "run: python -m benchmarks.extraction --page"
 
 
 def test_every_results_file_has_the_end_to_end_numbers() -> None:

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from extraction_tool.cli import KILL_AFTER_ENV, main
 
-from conftest import ROOT
+from extract_layers.cli import KILL_AFTER_ENV, main
 
 # Each test starts the program in a process of its own: the extraction lane of .ci/run runs them.
 pytestmark = pytest.mark.extractor
 
-PROGRAM = ROOT / "scripts" / "extract_layers.py"
+# The program as the `extract-layers` command runs it, from this checkout (the root is on PYTHONPATH).
+PROGRAM = [sys.executable, "-m", "extract_layers"]
 
 
 def extract(capsys, *args: str) -> tuple[int, str, str]:
@@ -96,7 +96,7 @@ def test_merge_inputs_and_layers_in_one_pass(two_inputs: dict, tmp_path: Path, c
 
 
 def test_compressed_npz_is_decompressed_once_not_per_chunk(two_inputs: dict, tmp_path: Path, capsys) -> None:
-    from extraction_tool.io import compressed_member
+    from extract_layers.io import compressed_member
 
     compressed_member.cache_clear()
     # --batch-size 1: chunks of 8 rows, so 23 samples are 3 chunks, each reading both inputs
@@ -159,7 +159,7 @@ def test_wrong_names_suggest_the_closest(two_inputs: dict, tmp_path: Path, capsy
 
 def run_program(*args, env: dict | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(PROGRAM), *map(str, args), "--no-progress"],
+        [*PROGRAM, *map(str, args), "--no-progress"],
         capture_output=True, text=True, timeout=300, env=env,
     )
 
@@ -235,7 +235,7 @@ def test_bad_input_with_overwrite_keeps_the_old_files(two_inputs: dict, tmp_path
 
 
 def test_help_documents_every_option() -> None:
-    from extraction_tool import cli
+    from extract_layers import cli
 
     parser_actions = []
     original = cli.argparse.ArgumentParser.parse_args
@@ -257,7 +257,7 @@ def test_help_documents_every_option() -> None:
 
 def interrupt_after(monkeypatch: pytest.MonkeyPatch, chunks: int) -> None:
     """The next run stops (as on Ctrl-C) once `chunks` chunks are on disk; in this process, fast."""
-    from extraction_tool.io import Outputs
+    from extract_layers.io import Outputs
 
     original, written = Outputs.write, []
 
@@ -349,7 +349,7 @@ def test_progress_history_belongs_to_the_current_outputs(
     assert extract(capsys, *args, "--layers", "head")[0] == 0
     progress_file = tmp_path / ".extract_layers.progress.json"
     finished = progress_file.read_text()
-    from extraction_tool.io import Outputs
+    from extract_layers.io import Outputs
 
     def stop(self, chunk, values):
         raise KeyboardInterrupt

@@ -14,14 +14,14 @@ from typing import NamedTuple
 
 import numpy as np
 import pytest
-from extraction_tool.cli import main
 
-from conftest import ROOT
+from extract_layers.cli import main
 
 # Each test starts the program in a process of its own: the extraction lane of .ci/run runs them.
 pytestmark = pytest.mark.extractor
 
-PROGRAM = ROOT / "scripts" / "extract_layers.py"
+# The program as the `extract-layers` command runs it, from this checkout (the root is on PYTHONPATH).
+PROGRAM = [sys.executable, "-m", "extract_layers"]
 LAYERS = ["stem", "block/branch_3", "head"]
 
 
@@ -93,7 +93,7 @@ def test_two_shards_together_equal_one_process(saved: dict, tmp_path: Path, run)
 
 def test_mirrored_strategy_on_two_logical_cpus(saved: dict, tmp_path: Path) -> None:
     command = [
-        sys.executable, str(PROGRAM), saved["model"], saved["inputs"], "--layers", *LAYERS,
+        *PROGRAM, saved["model"], saved["inputs"], "--layers", *LAYERS,
         "--out", str(tmp_path), "--logical-cpus", "2", "--batch-size", "5", "--no-progress",
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
@@ -158,7 +158,7 @@ def test_bad_arguments(saved: dict, tmp_path: Path, run, args: list[str], messag
 def test_argument_errors_are_one_line_naming_the_option(saved: dict, run, args: list[str], message: str) -> None:
     result = run(saved["model"], saved["inputs"], *args)
     assert result.returncode == 2
-    assert result.stderr == f"extract_layers.py: error: {message} (see --help)\n", result.stderr
+    assert result.stderr == f"extract-layers: error: {message} (see --help)\n", result.stderr
 
 
 def test_help_names_shard_files_as_they_are_written(run, capsys: pytest.CaptureFixture[str]) -> None:
@@ -168,7 +168,7 @@ def test_help_names_shard_files_as_they_are_written(run, capsys: pytest.CaptureF
 
 
 def test_input_paths_are_absolute_for_workers_elsewhere(saved: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    from extraction_tool.io import parse_inputs
+    from extract_layers.io import parse_inputs
 
     folder = Path(saved["inputs"]).parent
     monkeypatch.chdir(folder)
@@ -224,7 +224,7 @@ def test_an_empty_shard_writes_empty_files(saved: dict, tmp_path: Path, run) -> 
 def test_interrupted_before_any_chunk_says_there_is_nothing_to_resume(
     saved: dict, tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import extraction_tool.cli as cli
+    import extract_layers.cli as cli
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

@@ -17,19 +17,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from extraction_tool.cli import KILL_AFTER_ENV
-from extraction_tool.engine_ray import JOIN_TIMEOUT_ENV
 
-from conftest import ROOT
+from extract_layers.cli import KILL_AFTER_ENV
+from extract_layers.engine_ray import JOIN_TIMEOUT_ENV
 
-PROGRAM = ROOT / "scripts" / "extract_layers.py"
+# The program as the `extract-layers` command runs it, from this checkout (the root is on PYTHONPATH).
+PROGRAM = [sys.executable, "-m", "extract_layers"]
 HAS_RAY = importlib.util.find_spec("ray") is not None
 needs_ray = pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed: pip install -r requirements-ray.txt")
 
 
 def run(*args, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(PROGRAM), *map(str, args), "--no-progress"],
+        [*PROGRAM, *map(str, args), "--no-progress"],
         capture_output=True, text=True, timeout=timeout,
     )
 
@@ -101,7 +101,7 @@ def test_killed_ray_run_resumes_without_recomputing(saved: dict, local_result: P
     # The actors write rows straight into the partial files; this process records each chunk. Killed
     # (SIGKILL, Ray's processes with it) after 2 of 4 chunks, a --resume computes only the rest.
     killed = subprocess.run(
-        [sys.executable, str(PROGRAM), *map(str, saved["args"]), "--out", str(tmp_path), "--no-progress",
+        [*PROGRAM, *map(str, saved["args"]), "--out", str(tmp_path), "--no-progress",
          "--engine", "ray"],
         capture_output=True, text=True, timeout=600, env=os.environ | {KILL_AFTER_ENV: "2"},
     )
@@ -126,7 +126,7 @@ def test_an_address_where_something_else_listens_is_refused_after_the_join_limit
         listener.listen()
         address = f"127.0.0.1:{listener.getsockname()[1]}"
         result = subprocess.run(
-            [sys.executable, str(PROGRAM), *map(str, saved["args"]), "--out", str(tmp_path / "out"),
+            [*PROGRAM, *map(str, saved["args"]), "--out", str(tmp_path / "out"),
              "--no-progress", "--engine", "ray", "--ray-address", address],
             capture_output=True, text=True, timeout=300, env=os.environ | {JOIN_TIMEOUT_ENV: "5"},
         )
@@ -138,7 +138,7 @@ def test_an_address_where_something_else_listens_is_refused_after_the_join_limit
 
 
 def test_actor_pool_counts_the_cluster_and_leaves_a_cpu_for_ray_data() -> None:
-    from extraction_tool.engine_ray import pool_size
+    from extract_layers.engine_ray import pool_size
 
     class FakeRay:  # a cluster of `cpus` CPUs, every one of them busy right now
         def __init__(self, cpus: float) -> None:
@@ -157,5 +157,5 @@ def test_actor_pool_counts_the_cluster_and_leaves_a_cpu_for_ray_data() -> None:
 def test_without_ray_the_engine_says_how_to_get_it(saved: dict, tmp_path: Path) -> None:
     result = run(*saved["args"], "--out", tmp_path / "out", "--engine", "ray")
     assert result.returncode == 2
-    assert "--engine ray needs Ray: pip install -r requirements-ray.txt" in result.stderr
+    assert "--engine ray needs Ray: pip install \".[ray]\" in a clone of this repository" in result.stderr
     assert not (tmp_path / "out").exists()

@@ -8,10 +8,15 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-from build_notebooks import VERSION_CHECK_TAG, pinned, version_check_cell, versioned_packages
-from site_hooks import requirement_pins
 
 from conftest import EXAMPLE_SOURCES, ROOT, example_id
+from toolchain.build_notebooks import (
+    VERSION_CHECK_TAG,
+    pinned,
+    version_check_cell,
+    versioned_packages,
+)
+from toolchain.pins import requirement_pins
 
 PINS = requirement_pins()
 NOISE = {
@@ -39,7 +44,7 @@ def test_every_notebook_has_a_source() -> None:
     notebooks = {p.with_suffix("") for p in (ROOT / "examples").rglob("*.ipynb")}
     sources = {p.with_suffix("") for p in EXAMPLE_SOURCES}
     assert notebooks - sources == set(), "notebooks without a jupytext .py"
-    assert sources - notebooks == set(), "examples never built: run scripts/build_notebooks.py"
+    assert sources - notebooks == set(), "examples never built: run python -m toolchain.build_notebooks"
 
 
 @pytest.mark.parametrize("source", EXAMPLE_SOURCES, ids=example_id)
@@ -52,12 +57,12 @@ def test_pair_in_sync(source: Path) -> None:
     first, *cells = notebook.cells
     check = version_check_cell(pinned(versioned_packages(source)))
     assert (first.cell_type, first.source) == (check.cell_type, check.source), (
-        "the first cell is not the current version check: run scripts/build_notebooks.py on this example"
+        "the first cell is not the current version check: run python -m toolchain.build_notebooks on this example"
     )
     assert VERSION_CHECK_TAG in first.metadata.get("tags", [])
     assert [(c.cell_type, c.source) for c in cells] == [
         (c.cell_type, c.source) for c in expected.cells
-    ], "the .ipynb is out of date: run scripts/build_notebooks.py on this example"
+    ], "the .ipynb is out of date: run python -m toolchain.build_notebooks on this example"
 
 
 @pytest.mark.parametrize("source", EXAMPLE_SOURCES, ids=example_id)

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from kernel_env import KERNEL_ENV
 from preimported_python import PreimportedPython
 
 from conftest import EXAMPLE_SOURCES, example_id
+from toolchain.kernel_env import KERNEL_ENV
 
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.M | re.S)
 BUILTINS = set(dir(builtins))

@@ -11,16 +11,11 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from site_hooks import (
-    ANSI_ESCAPE,
-    CITED_WORDING,
-    cell_errors,
-    generalise,
-    page_cells,
-    requirement_pins,
-)
 
 from conftest import EXAMPLE_SOURCES, ROOT, example_id
+from sitegen.errors import CITED_WORDING, cell_errors, generalise
+from sitegen.notebooks import ANSI_ESCAPE, page_cells
+from toolchain.pins import requirement_pins
 
 
 def nav_pages(nav: list) -> list[str]:
@@ -78,8 +73,8 @@ def test_example_page_shows_stored_outputs(site: Path, source: Path) -> None:
 
 def test_pages_leave_out_the_notebook_version_check() -> None:
     """The Colab version check is the notebook's first cell; the page starts with the title."""
-    from build_notebooks import version_check_cell
-    from site_hooks import notebook_to_markdown
+    from sitegen.notebook_page import notebook_to_markdown
+    from toolchain.build_notebooks import version_check_cell
 
     notebook = nbformat.v4.new_notebook(
         cells=[version_check_cell(), nbformat.v4.new_markdown_cell("# Title\n\nAfter this page you can."),
@@ -275,7 +270,7 @@ def test_no_page_asks_github_for_repository_facts(site: Path) -> None:
 
 
 def test_diagram_alt_text_names_the_model_it_draws() -> None:
-    from site_hooks import diagram_alt
+    from sitegen.notebook_page import diagram_alt
 
     code = 'unet = keras.Model(\n    image, layers.Conv2D(1, 1, name="mask")(x), name="small_unet"\n)\n'
     alt = diagram_alt('keras.utils.plot_model(unet, to_file="u.png")', code, "U-Net: skips")
@@ -283,3 +278,40 @@ def test_diagram_alt_text_names_the_model_it_draws() -> None:
     assert "`" not in diagram_alt("keras.utils.plot_model(gated)", "", "A gate") and "gated" in diagram_alt(
         "keras.utils.plot_model(gated)", "", "A gate"
     )
+
+
+def visible_text(html: str) -> str:
+    """The words a reader sees in an HTML fragment: tags dropped, entities decoded, spaces joined."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_written_site_source_holds_the_text_of_the_built_pages(site: Path, tmp_path: Path) -> None:
+    """`python -m sitegen OUT` writes each page as Markdown, through the same code as the hooks;
+    rendered with the site's own Markdown extensions, each holds the text of the page MkDocs built,
+    so an engine that runs no hooks can build the same site from those files."""
+    import markdown
+
+    from sitegen.__main__ import MKDOCS_BUILTIN_EXTENSIONS, write_site_source
+
+    written = write_site_source(tmp_path)
+    settings = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    listed = settings["markdown_extensions"]
+    extensions = [*MKDOCS_BUILTIN_EXTENSIONS, *(next(iter(e)) if isinstance(e, dict) else e for e in listed)]
+    configs = {next(iter(e)): next(iter(e.values())) for e in listed if isinstance(e, dict)}
+    docs = tmp_path / "docs"
+    pages = {page.relative_to(docs).as_posix() for page in written}
+    assert {f"{example_id(s)}.md" for s in (ROOT / "examples").rglob("*.py")} <= {
+        p.removeprefix("examples/") for p in pages
+    }
+    assert {"errors.md", "index.md", "backends.md", "benchmarks.md"} <= pages
+    for page in sorted(pages):
+        text = (docs / page).read_text()
+        assert not re.search(r"\{\{ (pinned_versions|backend_matrix|extraction_results) \}\}", text), page
+        body = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)
+        rendered = markdown.Markdown(extensions=list(dict.fromkeys(extensions)), extension_configs=configs)
+        folder = "" if page == "index.md" else page.removesuffix(".md")
+        built_html = (site / folder / "index.html").read_text()
+        article = re.search(r'<article class="md-content__inner[^"]*">(.*?)</article>', built_html, re.S)
+        assert article, page
+        assert visible_text(rendered.convert(body)) == visible_text(article.group(1)), f"{page}: text differs"

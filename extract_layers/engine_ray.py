@@ -31,7 +31,7 @@ def import_ray():
             import ray
             import ray.data  # noqa: F401
     except ImportError:
-        raise UsageError("--engine ray needs Ray: pip install -r requirements-ray.txt") from None
+        raise UsageError('--engine ray needs Ray: pip install ".[ray]" in a clone of this repository') from None
     return ray
 
 
@@ -39,8 +39,8 @@ class ChunkExtractor:
     """Loads the model once per actor; each call computes chunks of rows and writes them in place."""
 
     def __init__(self, model_path, layers, merges, unsafe, columns, batch_size, partials, first_row, threads):
-        from extraction_tool.graph import build_extractor
-        from extraction_tool.runtime import import_keras
+        from extract_layers.graph import build_extractor
+        from extract_layers.runtime import import_keras
 
         # Ray sets OMP_NUM_THREADS to the actor's one CPU, which holds PyTorch to one thread, while
         # TensorFlow sizes its pool to the whole node: each actor gets its share of the CPUs instead
@@ -62,8 +62,8 @@ class ChunkExtractor:
         self.first_row = first_row
 
     def __call__(self, batch: dict) -> dict:
-        from extraction_tool.engine_local import run_chunk
-        from extraction_tool.io import write_rows
+        from extract_layers.engine_local import run_chunk
+        from extract_layers.io import write_rows
 
         for begin, end in zip(batch["begin"], batch["end"], strict=True):
             values = run_chunk(self.extractor, self.columns, int(begin), int(end), self.batch_size, 1)

@@ -1,4 +1,6 @@
-"""The code behind `scripts/extract_layers.py`, one concern per module.
+"""extract-layers: the values of chosen layers, or of each branch before a merge, of a saved Keras
+model, streamed to .npy files. The command is `extract-layers` (or `python -m extract_layers`).
+One concern per module:
 
 cli.py           the command line: options, checks before any work, messages, exit status
 runtime.py       starting Keras quietly on the chosen backend (no start-up noise)

@@ -1,7 +1,7 @@
 """Run every example notebook on another Keras (a release or a nightly) and classify what changes.
 
-    python scripts/compare_keras_version.py keras-nightly==3.16.0.dev2026102704
-    python scripts/compare_keras_version.py keras==3.16.0 examples/building/04_inputs_by_name.py
+    python -m toolchain.compare_keras_version keras-nightly==3.16.0.dev2026102704
+    python -m toolchain.compare_keras_version keras==3.16.0 examples/building/04_inputs_by_name.py
 
 The Keras named is installed into build/keras-compare/<name>/ (with pip, without its
 dependencies), in front of the pinned one on the kernel's path; nothing else changes. Each code
@@ -33,11 +33,11 @@ from pathlib import Path
 
 import nbformat
 
+from sitegen.errors import ERROR_KINDS
+from toolchain.build_notebooks import example_sources, execute, sanitize_patterns
+from toolchain.kernel_env import apply_kernel_env
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from build_notebooks import example_sources, execute, sanitize_patterns  # noqa: E402
-from kernel_env import apply_kernel_env  # noqa: E402
-from site_hooks import ERROR_KINDS  # noqa: E402
 
 CLASSES = ("behaviour", "wording", "numbers", "version")
 VERSION = re.compile(r"\b\d+\.\d+\.\d+(?:[.-]?(?:dev|rc|a|b)\d*)*\b")

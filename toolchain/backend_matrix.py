@@ -1,8 +1,8 @@
 """Run every example as a script on each Keras backend and record what happened.
 
-    python scripts/backend_matrix.py            # all examples, all backends -> docs/backend_matrix.json
-    python scripts/backend_matrix.py --jobs 2
-    python scripts/backend_matrix.py examples/weights/02_reassigning.py   # re-record just these
+    python -m toolchain.backend_matrix            # all examples, all backends -> docs/backend_matrix.json
+    python -m toolchain.backend_matrix --jobs 2
+    python -m toolchain.backend_matrix examples/weights/02_reassigning.py   # re-record just these
 
 A cell of the matrix is "pass" when the script exits 0 and every line it prints that ends in True
 or False (the examples' checked claims) reads as it does in the TensorFlow notebook; "differs"
@@ -25,10 +25,10 @@ from pathlib import Path
 
 import nbformat
 
+from toolchain.build_notebooks import example_sources
+from toolchain.kernel_env import KERNEL_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from build_notebooks import example_sources  # noqa: E402
-from kernel_env import KERNEL_ENV  # noqa: E402
 
 BACKENDS = ("tensorflow", "jax", "torch")
 MATRIX_FILE = ROOT / "docs" / "backend_matrix.json"

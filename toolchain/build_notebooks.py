@@ -1,7 +1,7 @@
 """Rebuild and execute example notebooks from their jupytext sources.
 
-    python scripts/build_notebooks.py                 # every example
-    python scripts/build_notebooks.py examples/concatenate/01_layer_vs_function.py
+    python -m toolchain.build_notebooks                 # every example
+    python -m toolchain.build_notebooks examples/concatenate/01_layer_vs_function.py
 
 Each `NN_topic.py` is read, given a first cell that checks the reader's versions against the pins
 (silent when they match; the site does not show it), executed top to bottom in a fresh kernel,
@@ -17,7 +17,6 @@ import importlib.metadata
 import json
 import platform
 import re
-import sys
 from pathlib import Path
 
 import jupytext
@@ -26,13 +25,13 @@ from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
+from toolchain.kernel_env import apply_kernel_env
+from toolchain.pins import requirement_pins
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from kernel_env import apply_kernel_env  # noqa: E402
-from site_hooks import requirement_pins  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
-VERSION_CHECK_TAG = "version-check"  # the site leaves this cell out (scripts/site_hooks.py)
+VERSION_CHECK_TAG = "version-check"  # the site leaves this cell out (sitegen/notebooks.py)
 SANITIZE_FILE = ROOT / "tests" / "nbval_sanitize.cfg"
 VERSIONED_PACKAGES = ("tensorflow", "keras", "numpy")
 KERAS_2 = "tf_keras"  # the migration pages run Keras 2 code on it: its version is theirs too

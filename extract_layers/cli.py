@@ -21,9 +21,9 @@ DESCRIPTION = """\
 Write the outputs of chosen layers, or the inputs of chosen merge layers (the value of each
 branch before the merge), of a saved Keras model, for every sample of the inputs.
 
-  python scripts/extract_layers.py model.keras inputs.npy --layers block/conv --out acts/
-  python scripts/extract_layers.py model.keras inputs.npy --merge-inputs mixed0 --out acts/
-  python scripts/extract_layers.py model.keras image=images.npy meta=meta.npy --layers head --out acts/
+  extract-layers model.keras inputs.npy --layers block/conv --out acts/
+  extract-layers model.keras inputs.npy --merge-inputs mixed0 --out acts/
+  extract-layers model.keras image=images.npy meta=meta.npy --layers head --out acts/
 
 One .npy file per tensor, streamed chunk by chunk into a memory-mapped file, so memory stays
 bounded whatever the number of samples. Layer names may be paths into nested models (`block/conv`).
@@ -48,7 +48,7 @@ Splitting the work:
                                     result (one process per machine/GPU)
   TensorFlow, several GPUs          tf.distribute.MirroredStrategy, automatically
   --engine ray                      a Ray Data pipeline: this machine, or --ray-address
-                                    (pip install -r requirements-ray.txt); its actors read the
+                                    (pip install ".[ray]" in a clone); its actors read the
                                     inputs and write --out themselves: on a cluster, model,
                                     inputs and --out must be at the same path on every node
 See docs/scaling_extraction.md.
@@ -65,7 +65,7 @@ class Parser(argparse.ArgumentParser):
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = Parser(
-        prog="extract_layers.py",
+        prog="extract-layers",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -130,7 +130,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--engine",
         choices=("local", "ray"),
         default="local",
-        help="local: this process (default); ray: a Ray Data pipeline (needs requirements-ray.txt)",
+        help='local: this process (default); ray: a Ray Data pipeline (needs Ray: pip install ".[ray]")',
     )
     parser.add_argument(
         "--ray-address",
