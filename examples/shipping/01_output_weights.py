@@ -21,10 +21,11 @@
 # %% [markdown]
 # ## Short answer
 #
-# `fit(class_weight=...)` works only for a model with one output, on Keras 3 and on `tf.keras`
+# `fit(class_weight=...)` works only for a model with one output whose targets you pass as one
+# array (in a list or a dict, even one output's targets are refused), on Keras 3 and on `tf.keras`
 # since TensorFlow 2.2. For several outputs, turn one output's class weights into one weight per
 # sample and pass `sample_weight` with one array per output (ones for an output you leave
-# unweighted), in the structure of the targets, which is the structure of the outputs. Given a `model` built with
+# unweighted), in the structure of the outputs, with the targets in the same structure. Given a `model` built with
 # `outputs={"price": ..., "kind": ...}`, its `inputs`, the targets `y_price` and `y_kind` (class
 # indices), and `kind_class_weight`, a dict from class index to weight:
 #
@@ -35,7 +36,7 @@
 # ```
 #
 # For a model built with `outputs=[...]`, pass lists for both, in the order of
-# `model.output_names`: a dict of weights there fails with `KeyError: 0` on Keras 3.15.1
+# `model.output_names`: a dict of weights there, with the targets in a dict, fails with `KeyError: 0` on Keras 3.15.1
 # ([keras-team/keras#20992](https://github.com/keras-team/keras/issues/20992)). From `tf.data`,
 # each element is `(x, y, sample_weight)`.
 #
@@ -149,7 +150,9 @@ except (TypeError, ValueError) as err:  # TypeError on Keras 3.15.1, ValueError 
 # %% [markdown]
 # From a `keras.utils.PyDataset` that returns the same `(inputs, targets)` batches, Keras 3.15.1 does
 # not check the number of outputs: it tries to read class indices from the dict of targets and
-# fails with an `IndexError` (the same on keras-nightly 3.16.0.dev2026102704):
+# fails with an `IndexError` (the same on keras-nightly 3.16.0.dev2026102704). With the targets in
+# a list instead, the error comes from NumPy and depends on their shapes (here `ValueError: setting
+# an array element with a sequence`):
 
 # %%
 class ShopBatches(keras.utils.PyDataset):
@@ -172,7 +175,11 @@ except IndexError as err:
 # [keras-team/keras#23073](https://github.com/keras-team/keras/pull/23073)); the dict of class
 # indices still gets the `ValueError` above.
 # [keras-team/keras#20701](https://github.com/keras-team/keras/issues/20701) is a reader with three
-# outputs and a `tf.data` pipeline whose `class_weight` also ended in a `TypeError` from this code.
+# kinds of labels and a `tf.data` pipeline whose `class_weight` ended in a `TypeError` in the same
+# class-weight function, at another line: its check of the targets' rank (line 128 of
+# `tf_dataset_adapter.py` in Keras 3.5 to 3.8). Targets whose rank `tf.data` does not know (made by
+# `tf.py_function`, say) fail there on Keras 3.15.1 too, with `TypeError: '>=' not supported between
+# instances of 'NoneType' and 'int'`.
 
 # %% [markdown]
 # ### On Keras 2
@@ -235,6 +242,19 @@ model.set_weights(before)
 print("same training:", all(np.allclose(a, b, atol=1e-6) for a, b in zip(*after, strict=True)))
 
 # %% [markdown]
+# The refusal looks at the targets, not at the model. `kind_model` has one output, yet its targets
+# in a list or in a dict keyed by output name get the same message (`tf_keras` does the same), as a
+# reader in [keras-team/keras#11735](https://github.com/keras-team/keras/issues/11735) found with
+# `outputs=[preds]` and a dict of targets. Pass one output's targets as the array itself, as above:
+
+# %%
+for labels in ([y_kind], {"kind": y_kind}):
+    try:
+        kind_model.fit(inputs, labels, class_weight=kind_class_weight, epochs=1, verbose=0)
+    except ValueError as err:
+        print(f"ValueError: {err}")
+
+# %% [markdown]
 # `price` stays unweighted: it gets a weight of 1 for every sample. `sample_weight` is keyed like
 # the targets:
 
@@ -267,8 +287,16 @@ print("matches the weighted kind_loss:", bool(np.isclose((kind_weight * per_samp
 
 # %% [markdown]
 # Keras divides by the number of samples, not by the sum of the weights, so weights that do not
-# average 1 also scale the loss (and the step size). Balanced weights average 1, so here only the
-# balance between the classes changes.
+# average 1 also scale the loss (and, with SGD, the size of each step; Adam's steps keep their
+# size). Balanced weights average 1, so here only the balance between the classes changes. A loss
+# built with `reduction="mean_with_sample_weight"` divides by the sum of the weights instead. With
+# the weights times 3, the default loss triples and that one does not:
+
+# %%
+for reduction in ("sum_over_batch_size", "mean_with_sample_weight"):
+    loss = keras.losses.SparseCategoricalCrossentropy(reduction=reduction)
+    value = float(keras.ops.convert_to_numpy(loss(y_kind, probabilities, sample_weight=3 * kind_weight)))
+    print(f"weights times 3, reduction={reduction!r}: {value:.4f}")
 
 # %% [markdown]
 # ## The same weights as a list
@@ -363,8 +391,23 @@ for weights in (sample_weight, kind_weight):
 # %% [markdown]
 # That is [keras-team/keras#20992](https://github.com/keras-team/keras/issues/20992), open; it
 # is the same on keras-nightly 3.16.0.dev2026102704. Keras 2 took these weights (shown under
-# mistake 2). **Fix.** Give the outputs keys of their own, `outputs={...}` as `model` has, or pass
-# lists to `listed`, as in the list section above.
+# mistake 2). With the targets in a list, the dict of weights fails earlier, at the check of
+# mistake 2, because the two structures differ:
+
+# %%
+listed_probe = keras.models.clone_model(listed)
+listed_probe.compile(optimizer="adam", loss=losses)
+try:
+    listed_probe.fit(inputs, [y_price, y_kind], sample_weight=sample_weight, epochs=1, verbose=0)
+except ValueError as err:
+    print(f"ValueError: {str(err).splitlines()[0]}")
+
+# %% [markdown]
+# With a single output in the list (`outputs=[kind]`), a dict of weights fails too, with a
+# `TypeError` or a `ValueError` that depends on the backend and on the targets.
+#
+# **Fix.** Give the outputs keys of their own, `outputs={...}` as `model` has, or pass lists to
+# `listed`, as in the list section above (for one output in a list, the weights array itself).
 
 # %% [markdown]
 # ## Mistake 2: leaving the unweighted output out
@@ -377,6 +420,19 @@ try:
     probe.fit(inputs, targets, sample_weight={"kind": kind_weight}, epochs=1, verbose=0)
 except ValueError as err:
     print(f"ValueError: {str(err).splitlines()[0]}")
+
+# %% [markdown]
+# From `tf.data` (or a `PyDataset`) nothing compares the two structures first: the loss looks the
+# missing output up in the weights and fails with a `KeyError`:
+
+# %%
+kind_only_ds = tf.data.Dataset.zip(
+    ((table_ds, image_ds), targets_ds, tf.data.Dataset.from_tensor_slices({"kind": kind_weight}))
+).batch(16)
+try:
+    probe.fit(kind_only_ds, epochs=1, verbose=0, shuffle=False)
+except KeyError as err:
+    print(f"KeyError: {err}")
 
 # %% [markdown]
 # Keras 2 took it, and left `price` unweighted. It also took the dict of both weights for its model
@@ -475,19 +531,39 @@ for label, dataset in [("nested tuple", inputs_only), ("dict by input name", by_
     print(f"{label}: {type(result).__name__} of {sorted(result)}, same as the arrays: {same}")
 
 # %% [markdown]
+# A `PyDataset` is read the same way: a `__getitem__` that returns `(table_batch, image_batch)`
+# hands `predict` the table alone. Return a tuple of one. (NumPy arrays passed as `x` are not
+# split: `predict([table, image])` works, and so does a tuple.)
+
+# %%
+class ShopInputs(keras.utils.PyDataset):
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, index):
+        rows = slice(16 * index, 16 * (index + 1))
+        return ((table[rows], image[rows]),)
+
+
+result = model.predict(ShopInputs(), verbose=0)
+print("PyDataset of tuples of one, same as the arrays:", all(np.allclose(result[k], expected[k]) for k in expected))
+
+# %% [markdown]
 # ## In short
 #
 # - `class_weight` is refused for a model with several outputs: "`class_weight` is only supported
 #   for Models with a single output." (on Keras 3.15.1, a dict keyed by output name from `tf.data`
-#   gives a `TypeError`, and a `PyDataset` an `IndexError`). Turn the class weights into per-sample weights,
-#   `np.array([class_weight[c] for c in y])`, for the output that needs them.
-# - Pass `sample_weight` with one array per output, in the structure of the targets: a dict for
-#   `outputs={...}`, a list for `outputs=[...]`; ones for an output you leave unweighted. Missing
-#   outputs raise a `ValueError`; a dict for `outputs=[...]` raises `KeyError: 0`; one array weights
-#   every output, silently.
+#   gives a `TypeError`, and a `PyDataset` with a dict of targets an `IndexError`). One output's
+#   targets in a list or a dict get the same refusal: pass the array. Turn the class weights into
+#   per-sample weights, `np.array([class_weight[c] for c in y])`, for the output that needs them.
+# - Pass `sample_weight` with one array per output, in the structure of the outputs, the targets
+#   alike: a dict for `outputs={...}`, a list for `outputs=[...]`; ones for an output you leave
+#   unweighted. Missing outputs raise a `ValueError` (a `KeyError` from `tf.data` or a `PyDataset`).
+#   On `outputs=[...]` with the targets in a dict, a dict of weights or one array raises
+#   `KeyError: 0`; elsewhere one array weights every output, silently.
 # - From `tf.data`, elements are `(x, y, sample_weight)`; `tf.gather` on a table of class weights
 #   makes the weights inside the pipeline.
 # - Check with `evaluate(..., sample_weight=...)`: the weighted `<output>_loss` is the mean of weight
 #   times loss over the samples.
-# - A 2-tuple element is `(x, y)`: for several inputs, nest them, `Dataset.zip(((a, b),))`, or key
-#   them by input name.
+# - A 2-tuple element (or `PyDataset` batch) is `(x, y)`: for several inputs, nest them,
+#   `Dataset.zip(((a, b),))`, or key them by input name.
