@@ -34,8 +34,9 @@
 # joined = layers.Concatenate(name="join")([city_flat, numbers])
 # ```
 #
-# To average trained models, call each one on one shared set of inputs and join the results with
-# `layers.Average`. Models that share a name (copies made by `clone_model`, or one file loaded
+# To average trained models of one output each, call each one on one shared set of inputs and join
+# the results with `layers.Average` (members with several outputs need one `Average` per output,
+# shown below). Models that share a name (copies made by `clone_model`, or one file loaded
 # twice) fail with `The name "delivery" is used 3 times in the model`: rename them first. Given
 # the trained models `members` and a fresh dict of inputs `ensemble_inputs`:
 #
@@ -289,11 +290,13 @@ print("vocabulary_size():", city_lookup.vocabulary_size(), "| largest index:", i
 # the architecture with fresh weights (more on what it keeps in
 # [changing a trained model's graph](05_model_surgery.md)), and the adapted mean and variance of
 # `numbers_norm` are weights too: a clone's `numbers_norm` starts at mean 0 and variance 1.
-# Copying the weights with `set_weights` is not enough on its own. `Normalization` reads its
-# mean and variance weights when `adapt` ends, when weights are loaded from a file, and when you
-# call `finalize_state()`, not on `set_weights`
+# On TensorFlow and JAX, copying the weights with `set_weights` is not enough on its own.
+# `Normalization` reads its mean and variance weights when `adapt` ends, when weights are loaded
+# from a file, and when you call `finalize_state()`, not on `set_weights`
 # ([keras#20147](https://github.com/keras-team/keras/issues/20147) was the same gap for legacy
-# `.h5` weight files):
+# `.h5` weight files). On PyTorch the mean the layer uses shares memory with its weight, so the
+# second line below already shows the trained mean there. `finalize_state()` does no harm on any
+# backend: call it after `set_weights` wherever your code may run:
 
 # %%
 clone = keras.models.clone_model(model)
@@ -411,6 +414,43 @@ print("weighted ensemble == 0.5, 0.3, 0.2 of the members:",
       np.allclose(keras.ops.convert_to_numpy(weighted(rows_4)), by_hand, atol=1e-5))
 
 # %% [markdown]
+# ### Members with several outputs
+#
+# A member with two outputs returns a list of two tensors, and `Average` takes tensors, not lists
+# of them. `two_outputs` builds small untrained members that predict the minutes and whether the
+# delivery is late:
+
+# %%
+def two_outputs(number: int) -> keras.Model:
+    """A member with two outputs, `minutes` and `late`."""
+    row = keras.Input(shape=(3,), name="numbers")
+    hidden = layers.Dense(4, activation="relu", name="hidden")(row)
+    late = layers.Dense(1, activation="sigmoid", name="late")(hidden)
+    return keras.Model(row, [layers.Dense(1, name="minutes")(hidden), late], name=f"two_{number}")
+
+
+pair_input = keras.Input(shape=(3,), name="numbers")
+pair_outputs = [two_outputs(number)(pair_input) for number in range(3)]
+try:
+    layers.Average()(pair_outputs)
+except AttributeError as err:
+    print_error(err)
+
+# %% [markdown]
+# **Fix.** One `Average` per output, each over that output of every member:
+
+# %%
+averaged = [layers.Average(name=f"mean_{name}")([outputs[k] for outputs in pair_outputs])
+            for k, name in enumerate(["minutes", "late"])]
+pair_ensemble = keras.Model(pair_input, averaged, name="pair_ensemble")
+pair_members = [pair_ensemble.get_layer(f"two_{number}") for number in range(3)]
+together_pairs = [keras.ops.convert_to_numpy(output) for output in pair_ensemble(numbers_data[:4])]
+for k, name in enumerate(["minutes", "late"]):
+    mean_of_members = np.mean([keras.ops.convert_to_numpy(m(numbers_data[:4])[k]) for m in pair_members], axis=0)
+    print(f"mean_{name}:", together_pairs[k].shape, "| == mean of the members:",
+          np.allclose(together_pairs[k], mean_of_members, atol=1e-5))
+
+# %% [markdown]
 # ### Saving and reloading the ensemble
 #
 # One `.keras` file holds the ensemble, its members and their weights. The reloaded ensemble has
@@ -475,5 +515,8 @@ else:
 #   `Invalid dtype: str…` (or `object`); an `Embedding` needs a lookup in front of it.
 # - An ensemble is `layers.Average()([m(inputs) for m in members])` on one shared dict of inputs;
 #   rename members that share a name first. `Rescaling` and `Add` give a weighted average.
+#   Members with several outputs need one `Average` per output.
+# - After `set_weights` into an adapted `Normalization`, call its `finalize_state()`: TensorFlow
+#   and JAX keep the old mean and variance until then.
 # - The ensemble saves and reloads as one `.keras` file; with the lookups inside it takes raw
 #   strings on TensorFlow, fed through `tf.data`.

@@ -36,7 +36,7 @@
 #
 # `set_weights` works here because `Dropout` has no weights. An inserted layer that has some
 # (`BatchNormalization`) shifts the list: copy by layer name instead. For a new input size, pass
-# the new `Input` as `input_tensors`. Given a trained `cnn` that ends in
+# the new `Input` as `input_tensors`. Given a trained `cnn` whose `Dense` head follows
 # `GlobalAveragePooling2D`:
 #
 # ```python
@@ -45,7 +45,9 @@
 # ```
 #
 # A model with `Flatten` before a `Dense` cannot take the old weights at a new size: the
-# `Dense` kernel's shape depends on it. Inside nested models, `clone_function` only runs with
+# `Dense` kernel's shape depends on it. A nested model (a `keras.applications` backbone inside
+# your model, the `Sequential` blocks of `ConvNeXtTiny`) keeps its own input size: clone it onto a
+# new input too (mistake 4). Inside nested models, `clone_function` only runs with
 # `recursive=True`.
 
 # %% [markdown]
@@ -56,10 +58,12 @@ import re
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import layers
 
 keras.utils.set_random_seed(0)
 print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")
+tf.get_logger().setLevel("ERROR")  # keeps TensorFlow's "triggered tf.function retracing" notes off the page
 
 
 def print_error(err: Exception) -> None:
@@ -131,8 +135,8 @@ print("compiled like the original:", copy.compiled, "| loss:", copy.loss)
 # drawn from the initializers. The clone keeps the original's compile settings, not its
 # optimizer's state. To keep the trained weights, copy them over, or return the layer itself
 # from `clone_function` (`lambda layer: layer`), which reuses the same objects, shared with the
-# original model from then on. An adapted `Normalization` layer needs one step more after
-# `set_weights`, a call to its `finalize_state()`: see
+# original model from then on. On TensorFlow and JAX an adapted `Normalization` layer needs one
+# step more after `set_weights`, a call to its `finalize_state()`: see
 # [tabular inputs and ensembles](04_tabular_and_ensembles.md).
 
 # %% [markdown]
@@ -210,8 +214,8 @@ print("dense_2 kept:", same_weights(with_bn.get_layer("dense_2"), model.get_laye
 # %% [markdown]
 # The predictions are close to the original's but not equal. A fresh `BatchNormalization` has a
 # moving mean of 0 and a moving variance of 1, so in inference mode it divides by
-# `sqrt(1 + epsilon)` (epsilon is 0.001): a change in the fourth digit, until training moves
-# those statistics.
+# `sqrt(1 + epsilon)` (epsilon is 0.001): every value it passes on shrinks by about 0.05%, until
+# training moves those statistics.
 
 # %%
 bn_out, original_out = values(with_bn, x), values(model, x)
@@ -398,6 +402,57 @@ copied, left = copy_weights_by_name(flat_cnn, flat_bigger)
 print("copied:", copied, "| left to train again:", left)
 
 # %% [markdown]
+# ## Mistake 4: a nested model keeps the input size it was built with
+#
+# `input_tensors` gives the outer model a new `Input`; a model nested inside it keeps its own. Two
+# real cases, untrained here (`weights=None`): `classifier` calls a `MobileNetV2` backbone, a
+# functional model with its own 32x32 `Input`; `ConvNeXtTiny` holds `Sequential` blocks (its
+# stem, its downsampling layers) built at 32x32 when the model was made. No weight depends on the
+# size, yet both refuse 64x64, and `recursive=True` does not help: it clones each nested model at
+# its own size. The layer the `ConvNeXtTiny` message names is the inner graph of its `Sequential`
+# stem, under a name Keras made up.
+
+# %%
+backbone = keras.applications.MobileNetV2(weights=None, include_top=False, input_shape=(32, 32, 3), alpha=0.35)
+image = keras.Input(shape=(32, 32, 3), name="image")
+pooled = layers.GlobalAveragePooling2D(name="gap")(backbone(image))
+classifier = keras.Model(image, layers.Dense(3, name="classes")(pooled), name="classifier")
+convnext = keras.applications.ConvNeXtTiny(weights=None, input_shape=(32, 32, 3), classes=3)
+print("nested in convnext_tiny:", [layer.name for layer in convnext.layers if isinstance(layer, keras.Model)][:2])
+for net in (classifier, convnext):
+    try:
+        keras.models.clone_model(net, input_tensors=keras.Input(shape=(64, 64, 3)))
+    except ValueError as err:
+        print(f"{net.name}: ", end="")
+        print_error(err)
+    try:
+        keras.models.clone_model(net, input_tensors=keras.Input(shape=(64, 64, 3)), recursive=True)
+    except ValueError as err:
+        refused = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).split("with the layer: ")[-1].splitlines()[0]
+        print(f"{net.name}, recursive=True: {type(err).__name__} too, {refused}")
+
+# %% [markdown]
+# **Fix.** Give each nested model a new input as well. `size_free`, used as `clone_function`,
+# clones each nested model onto an `Input` of any height and width (and the models nested in it,
+# the same way), and every other layer from its config as the default does. The weights then copy
+# as before:
+
+# %%
+def size_free(layer):
+    """A nested model cloned onto an input of any height and width; any other layer from its config."""
+    if isinstance(layer, keras.Model):
+        new_input = keras.Input(shape=(None, None, layer.inputs[0].shape[-1]))
+        return keras.models.clone_model(layer, input_tensors=new_input, clone_function=size_free)
+    return layer.__class__.from_config(layer.get_config())
+
+
+for net in (classifier, convnext):
+    resized = keras.models.clone_model(net, input_tensors=keras.Input(shape=(None, None, 3)), clone_function=size_free)
+    resized.set_weights(net.get_weights())
+    print(f"{net.name}: 64x64 ->", values(resized, images_64).shape, "| same as the original on 32x32:",
+          np.allclose(values(resized, images_32), values(net, images_32), atol=1e-5))
+
+# %% [markdown]
 # ## Models whose branches are nested models
 #
 # `two_branch` runs its input through two nested models, `left` (functional) and `right`
@@ -523,7 +578,8 @@ print("deep_dense:", deep_edited.get_layer("outer").get_layer("inner").get_layer
 # - Copy the trained weights afterwards: `set_weights(model.get_weights())` when no layer with
 #   weights was added or removed, by layer name otherwise. Check with `np.allclose`.
 # - New input size: `clone_model(model, input_tensors=keras.Input(new_shape))` and copy the
-#   weights. It works when no weight depends on the size; `Flatten` into `Dense` does not.
+#   weights. It works when no weight depends on the size (after `Flatten`, the `Dense` kernel
+#   does); a nested model keeps its own size until you give it a new input too (`size_free`).
 # - `call_function` is for functional models only; a `Sequential` model is rebuilt by listing
 #   its layers.
 # - Nested models: `recursive=True` hands their inner layers to `clone_function` (and to
