@@ -22,11 +22,11 @@
 # ## Short answer
 #
 # `Bidirectional(LSTM(units, return_state=True))` returns five tensors: the output, then the
-# forward `h` and `c`, then the backward `h` and `c`, each state `(batch, units)`. A GRU returns
-# three: the output, forward `h`, backward `h`. Join the two directions' `h` and `c` to start a
-# decoder of twice the units. Keras 3 does not check `initial_state` when you build the model: a
-# state of the wrong size fails at the first `predict` or `fit`. Given an encoder input `source`
-# and a decoder input `target`:
+# forward `h` and `c`, then the backward `h` and `c`, each state `(batch, units)`. A GRU (or a
+# `SimpleRNN`) returns three: the output, forward `h`, backward `h`. Join the two directions' `h`
+# and `c` to start a decoder of twice the units. Keras 3 does not check `initial_state` when you
+# build the model: a state of the wrong size fails at the first `predict` or `fit`. Given an
+# encoder input `source` and a decoder input `target`:
 #
 # ```python
 # encoded, fwd_h, fwd_c, bwd_h, bwd_c = layers.Bidirectional(layers.LSTM(4, return_state=True), name="encoder")(source)
@@ -109,6 +109,8 @@ settings = {
     "GRU": (layers.GRU(4, return_state=True), {}),
     "LSTM, return_sequences=True": (layers.LSTM(4, return_state=True, return_sequences=True), {}),
     "LSTM, merge_mode=None": (layers.LSTM(4, return_state=True), {"merge_mode": None}),
+    "LSTM, merge_mode='mul'": (layers.LSTM(4, return_state=True), {"merge_mode": "mul"}),
+    "SimpleRNN": (layers.SimpleRNN(4, return_state=True), {}),
 }
 for label, (rnn, options) in settings.items():
     shapes = [tensor.shape for tensor in layers.Bidirectional(rnn, **options)(source)]
@@ -117,7 +119,8 @@ for label, (rnn, options) in settings.items():
 # %% [markdown]
 # A GRU has no `c`: output, forward `h`, backward `h`. With `return_sequences=True` only the output
 # changes, to one vector per step. With `merge_mode=None` the two directions' outputs come back
-# separately, so there are six tensors.
+# separately, so there are six tensors. `merge_mode="mul"` (like `"sum"` and `"ave"`) keeps five,
+# with an output as wide as one direction. A `SimpleRNN` returns three, as a GRU does.
 #
 # Where the states sit in the output: run both kinds on two samples. Without
 # `return_sequences`, the output is exactly `[forward h, backward h]`. With it, the forward `h` is
@@ -223,9 +226,9 @@ except ValueError as err:
 # %% [markdown]
 # Two variants of the same mistake:
 #
-# - All four states passed to a decoder of 4 units. It fails at the first call on TensorFlow, and
-#   on JAX (`scan body function carry input and carry output must have the same pytree
-#   structure`). PyTorch runs it with **no error**: its LSTM reads the first two states only.
+# - All four states passed to a decoder of 4 units. On a CPU it fails at the first call on
+#   TensorFlow, and on JAX (`scan body function carry input and carry output must have the same
+#   pytree structure`). PyTorch runs it with **no error**: its LSTM reads the first two states only.
 # - The sequence output of a `return_sequences=True` encoder passed as the state. One tensor for
 #   an LSTM's two states gives an `IndexError` on every backend.
 
@@ -330,8 +333,9 @@ print("weights:", folded.count_params(), "== step_model's", step_model.count_par
 #
 # Join the sequences on the feature axis, and wrap `step_model` in a one-input model that slices
 # the 8 features back into 6 and 2. `TimeDistributed` takes that model, and the number of steps
-# may stay `None`. Both inputs need one dtype: integer token ids packed with float features would
-# need a cast.
+# may stay `None`. The inputs may differ in dtype: `Concatenate` turns int32 token ids packed with
+# float features into float32, and an `Embedding` inside the sub-model casts the sliced ids back
+# (tried on the three backends with one id and two float features per step).
 
 # %%
 packed_frame = keras.Input(shape=(8,), name="packed_frame")
@@ -492,6 +496,31 @@ longer = ops.convert_to_numpy(both_masked([pad(token_data), pad(number_data)]))
 print("same final output with 3 more padded steps:", np.allclose(short, longer, atol=1e-6))
 
 # %% [markdown]
+# Fix 1 is also the fix when a branch is a model of its own. An `Embedding` inside a nested
+# `Sequential` (or functional sub-model) leaves no mask on the branch's output when you build the
+# outer model ([keras-team/keras#18417](https://github.com/keras-team/keras/issues/18417)). On
+# Keras 3.15.1 `Concatenate` then counts that branch as real at every step, and the LSTM reads the
+# padding. keras-nightly 3.16.0.dev2026102704 also prints `False` for the mask, but there the
+# inherited line prints `True`:
+
+# %%
+token_branch = keras.Sequential(
+    [keras.Input(shape=(None,), dtype="int32"), layers.Embedding(20, 4, mask_zero=True)], name="token_branch"
+)
+branch_out = token_branch(tokens)
+print("mask on the nested branch's output:", getattr(branch_out, "_keras_mask", None) is not None)
+nested_joined = layers.Concatenate(name="nested_and_tags")([branch_out, embedded_tags])
+nested_lstms = {
+    "inherited mask": layers.LSTM(3, name="lstm_nested")(nested_joined),
+    "explicit mask ": layers.LSTM(3, name="lstm_nested_explicit")(nested_joined, mask=ops.not_equal(tokens, 0)),
+}
+for label, output in nested_lstms.items():
+    nested_model = keras.Model([tokens, tags], output)
+    short = ops.convert_to_numpy(nested_model([token_data, tag_data]))
+    longer = ops.convert_to_numpy(nested_model([pad(token_data), pad(tag_data)]))
+    print(f"{label}: same final output with 3 more padded steps:", np.allclose(short, longer, atol=1e-6))
+
+# %% [markdown]
 # ## Stacked recurrent layers, and the next release
 #
 # On 3.15.1 a `return_sequences=True` layer passes the mask on, so a second LSTM on top skips the
@@ -537,6 +566,8 @@ for name, a, b in zip(["inherited mask", "explicit mask "], short, longer, stric
 # - JAX and PyTorch never send a masked input to cuDNN: their cuDNN paths refuse a mask, and the
 #   layer falls back to the step loop used here. The front padding shown above works there on a
 #   GPU too.
+# - An unmasked LSTM hands only the first two states to these cuDNN paths, as to PyTorch's loop,
+#   so on a GPU the four-state mistake above can pass without an error on TensorFlow and JAX too.
 
 # %% [markdown]
 # ## In short
@@ -551,6 +582,6 @@ for name, a, b in zip(["inherited mask", "explicit mask "], short, longer, stric
 #   with `ops.reshape`, pack the inputs into one tensor and slice inside, or loop over the steps in
 #   a small layer.
 # - A mask survives `Concatenate` of masked branches, and LSTMs (`Bidirectional` too, with padding
-#   at either end) skip the padding. `Add` with an unmasked branch drops the mask on Keras 3. Pass
-#   `mask=ops.not_equal(tokens, 0)` to the LSTM, which also covers stacked LSTMs on the next
-#   release.
+#   at either end) skip the padding. `Add` with an unmasked branch drops the mask on Keras 3, and
+#   on 3.15.1 so does joining a branch that is a nested model. Pass `mask=ops.not_equal(tokens, 0)`
+#   to the LSTM, which also covers stacked LSTMs on the next release.

@@ -329,7 +329,7 @@ print("ONNX outputs:", [(o.name, o.shape[1]) for o in four_session.get_outputs()
 # ## Mistake: a wrong name or a float64 array, in ONNX Runtime
 #
 # ONNX Runtime names the missing input; for a float64 array it raises its own `InvalidArgument`
-# (from `onnxruntime.capi.onnxruntime_pybind11_state`), the message readers paste most:
+# (from `onnxruntime.capi.onnxruntime_pybind11_state`), the message readers paste:
 
 # %%
 try:
@@ -403,8 +403,9 @@ print("same weights:", shop_named.get_layer("price") is shop_list.get_layer("pri
 # %% [markdown]
 # ## On JAX and PyTorch
 #
-# This page runs on TensorFlow. Run as a script on the other backends, it stops at the first
-# LiteRT export; the [compatibility matrix](../../backends.md) records the reasons:
+# This page runs on TensorFlow. Run as a script on the other backends, it stops in the cell of the
+# first LiteRT export (on JAX its `try` prints the backend error below in place of the `.tflite`
+# one); the [compatibility matrix](../../backends.md) records the reasons:
 #
 # - **JAX**: `format="litert"` raises "ValueError: LiteRT export requires TensorFlow or PyTorch
 #   backend." `format="onnx"` goes through `jax2onnx` (not in this site's requirements: it brings
