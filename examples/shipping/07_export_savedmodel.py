@@ -28,11 +28,12 @@
 # Call the signature with keywords, never positionally. To reload it in Keras, use
 # `TFSMLayer` with the endpoint `serve` (the default), which takes the dict of inputs;
 # `call_endpoint="serving_default"`, which Keras's own error message suggests, fails for two
-# inputs. Export on the TensorFlow backend: JAX exports too, but only TensorFlow has `TFSMLayer`,
-# and PyTorch's export fails; from those, save a `.keras` file and export it on TensorFlow.
+# inputs. `model.export` works on JAX too, but only the TensorFlow backend has `TFSMLayer`: read
+# the folder back in a process on TensorFlow. On PyTorch the export fails: save a `.keras` file
+# there and export it on TensorFlow.
 #
-# Given a model `dict_model` built with dict inputs and `outputs={...}`, a `folder` to write to,
-# and a dict `x` of input arrays keyed by input name:
+# Given a model `dict_model` built with dict inputs and `outputs={...}`, a `folder` (a
+# `pathlib.Path`) to write to, and a dict `x` of input arrays keyed by input name:
 #
 # ```python
 # dict_model.export(folder / "shop_dict", format="tf_saved_model", verbose=False)
@@ -157,10 +158,11 @@ print("dict_model:", {name: keras_dict[name].shape for name in sorted(keras_dict
 # `keras.layers.TFSMLayer`, which Keras provides on the TensorFlow backend only. On JAX,
 # `model.export` converts the model to TensorFlow through `jax2tf`, so TensorFlow must be installed
 # ([keras/src/backend/jax/export.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/backend/jax/export.py)),
-# and works, but `TFSMLayer` refuses; on PyTorch, `model.export` to a SavedModel fails for these
-# models. Section 7, at the end of the page, runs both backends and shows the way around: save a
-# `.keras` file there, export it from the TensorFlow backend. The cells between run on TensorFlow;
-# as a script on another backend the page stops here and says so.
+# and works, but `TFSMLayer` refuses there; on PyTorch, `model.export` to a SavedModel fails.
+# Section 7, at the end of the page, runs both backends and shows the ways around: read the JAX
+# folder with `TFSMLayer` on the TensorFlow backend; save a `.keras` file on PyTorch and export it
+# from the TensorFlow backend. The cells between run on TensorFlow; as a script on another backend
+# the page stops here and says so.
 
 # %%
 backend = keras.backend.backend()
@@ -300,7 +302,8 @@ print_signature(tf.saved_model.load(str(folder / "shop_sig")).signatures["servin
 # %% [markdown]
 # ## 4. Calling the signature: keywords, float32, a batch axis
 #
-# `serving_default` takes keyword arguments only. The dict itself as one positional argument
+# With two inputs, `serving_default` takes keyword arguments only (TensorFlow lets a signature with
+# one input take it positionally; section 6 shows one). The dict itself as one positional argument
 # fails; TensorFlow names what it expected after `for signature:` (`*` means: keywords from here
 # on):
 
@@ -445,7 +448,7 @@ except ValueError as err:
 # %% [markdown]
 # Following it to the letter, for a model with two inputs, fails whatever you pass.
 # `TFSMLayer.call` hands its `inputs` to the endpoint as one positional argument, and
-# `serving_default` takes keywords only. A dict and a list (the form in
+# `serving_default` with two inputs takes keywords only. A dict and a list (the form in
 # [keras-team/keras#20813](https://github.com/keras-team/keras/issues/20813)) fail the same way:
 
 # %%
@@ -478,6 +481,24 @@ except TypeError as err:
 # The nightly Keras 3.16.0.dev2026102704 prints the first of these two inside Keras's frame, as
 # `TypeError: Exception encountered when calling TFSMLayer.call().`, then the same line; every
 # other output on this page is the same there.
+
+# %% [markdown]
+# A model with one input is the exception: TensorFlow lets a signature with a single input take it
+# positionally, so Keras's suggestion works there. A one-input `Sequential`, its `Input` left
+# without a `name`:
+
+# %%
+title_only = keras.Sequential([keras.Input(shape=(6,)), layers.Dense(1, name="rating")], name="title_only")
+title_only.export(folder / "title_only", verbose=False)
+by_one = keras.layers.TFSMLayer(folder / "title_only", call_endpoint="serving_default")
+keywords = by_one.call_endpoint_fn.structured_input_signature[1]
+print("keyword:", [re.sub(r"[0-9]+$", "<n>", name) for name in keywords])
+print({name: tuple(values.shape) for name, values in by_one(x["title"]).items()})
+
+# %% [markdown]
+# It returns the signature's dict. Its keyword is `keras_tensor_<n>`: an `Input` without a `name`
+# passes on its tensor's generated name, whose number depends on what ran before in the process.
+# Name every `Input` of a model you export.
 
 # %% [markdown]
 # ### The fix for a Keras 3 export: the `serve` endpoint
@@ -582,7 +603,7 @@ print("layers:", [layer.name for layer in wrapped.layers], "| weights of shop_ex
 # ## 7. On JAX and PyTorch
 #
 # The same model and export, run in a separate Python process per backend. Each process also
-# saves the model as `.keras` and its predictions:
+# saves its predictions and, where the export fails, the model as a `.keras` file:
 
 # %%
 OTHER_BACKEND = textwrap.dedent("""
@@ -606,12 +627,20 @@ OTHER_BACKEND = textwrap.dedent("""
     rng = np.random.default_rng(0)
     x = {"title": rng.normal(size=(2, 6)).astype("float32"), "shop": rng.normal(size=(2, 3)).astype("float32")}
     predicted = model.predict(x, verbose=0)
+    np.savez(f"{folder}/{backend}_predicted.npz", **x, **predicted)
     print("backend:", backend)
     try:
         model.export(f"{folder}/{backend}_export", verbose=False)
     except AttributeError as err:
         print("model.export failed:")
         print(f"AttributeError: {err}")
+        one_input = keras.Sequential([keras.Input(shape=(3,), name="shop"), layers.Dense(1, name="rating")])
+        try:
+            one_input.export(f"{folder}/{backend}_one_input", verbose=False)
+        except RuntimeError as err:
+            print("and for a one-input Sequential:")
+            print(f"{type(err).__name__}: {str(err).splitlines()[0]}")
+        model.save(f"{folder}/{backend}.keras")  # for a process on the TensorFlow backend to export
     else:
         import tensorflow as tf
 
@@ -625,8 +654,6 @@ OTHER_BACKEND = textwrap.dedent("""
         keras.layers.TFSMLayer(f"{folder}/{backend}_export")
     except NotImplementedError as err:
         print(f"NotImplementedError: {err}")
-    model.save(f"{folder}/{backend}.keras")
-    np.savez(f"{folder}/{backend}_predicted.npz", **x, **predicted)
 """)
 processes = {
     other: subprocess.Popen(
@@ -646,23 +673,25 @@ for other, process in processes.items():  # both run at once; print them in orde
 
 # %% [markdown]
 # On JAX the export works, with the same signature, but `TFSMLayer` refuses. On PyTorch,
-# Keras 3.15.1's SavedModel exporter, which `model.export`'s docstring calls experimental, stops
-# at once: it reads the input specs as a flat list
+# Keras 3.15.1's SavedModel exporter, which its docstring calls experimental for Torch
+# ([keras/src/export/saved_model.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/export/saved_model.py)),
+# stops at once: it reads the input specs as a flat list
 # ([keras/src/backend/torch/export.py](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/backend/torch/export.py)),
-# and a functional model's input is the dict. That file also needs the `torch_xla` package, which
-# this site does not install. The way around, on either backend: a `.keras` file holds the
-# weights whatever the backend, so load it in a process on the TensorFlow backend (this one) and
-# export there:
+# and a functional model's input is the dict. A one-input `Sequential` gets further, and fails
+# in `torch.export`. That file also needs the `torch_xla` package, which this site does not
+# install.
+#
+# The ways around. The folder JAX wrote (here, on CPU) is a SavedModel like any other: a process
+# on the TensorFlow backend (this one) reads it with `TFSMLayer`. From PyTorch, a `.keras` file holds
+# the weights whatever the backend: load it here and export it here:
 
 # %%
-for other in ("jax", "torch"):
-    restored = keras.models.load_model(folder / f"{other}.keras")
-    restored.export(folder / f"from_{other}", verbose=False)
-    loaded_other = tf.saved_model.load(str(folder / f"from_{other}"))
-    signature = loaded_other.signatures["serving_default"]
+keras.models.load_model(folder / "torch.keras").export(folder / "from_torch", verbose=False)
+for other, export in (("jax", "jax_export"), ("torch", "from_torch")):
     saved = np.load(folder / f"{other}_predicted.npz")
-    print(f"exported from a {other} .keras file:")
-    compare(signature(title=saved["title"], shop=saved["shop"]), {k: saved[k] for k in ("rating", "category")})
+    print(f"{export}, read by TFSMLayer on TensorFlow, against {other}'s predict:")
+    from_other = keras.layers.TFSMLayer(folder / export)
+    compare(from_other({"title": saved["title"], "shop": saved["shop"]}), {k: saved[k] for k in ("rating", "category")})
 
 # %% [markdown]
 # ## In short
@@ -677,7 +706,8 @@ for other in ("jax", "torch"):
 # - Call `serving_default` with keywords (`serving(**x)`), float32 tensors and a batch axis; a
 #   `tf.function` traced on one batch size gives "Could not find matching concrete function" for
 #   another.
-# - Reload in Keras with `TFSMLayer(path)` (endpoint `serve`, one dict); for `serving_default` or a
-#   Keras 2 folder, subclass it to call the signature with `**inputs`.
-# - `TFSMLayer` runs on the TensorFlow backend only; from JAX or PyTorch, save a `.keras` file and
-#   export it from TensorFlow.
+# - Reload in Keras with `TFSMLayer(path)` (endpoint `serve`, one dict); for the `serving_default`
+#   of a model with several inputs (a Keras 3 export or a Keras 2 folder), subclass it to call the
+#   signature with `**inputs`.
+# - `TFSMLayer` runs on the TensorFlow backend only: read a JAX export there; on PyTorch, where the
+#   export fails, save a `.keras` file and export it from TensorFlow.
