@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
+from tests import forked_kernels  # noqa: E402
 from toolchain.build_notebooks import example_sources  # noqa: E402
 from toolchain.kernel_env import apply_kernel_env  # noqa: E402
 
@@ -57,6 +58,17 @@ def missing_for(example: Path) -> str | None:
             "this example runs a step on the PyTorch backend"
         )
     return None
+
+
+def pytest_configure(config) -> None:
+    """nbval's kernels start with TensorFlow imported (forked; tests/forked_kernels.py), unless
+    FRESH_KERNELS=1 asks for a new interpreter per notebook."""
+    if getattr(config.option, "nbval", False) and os.environ.get("FRESH_KERNELS") != "1":
+        forked_kernels.use_forked_kernels()
+
+
+def pytest_unconfigure(config) -> None:
+    forked_kernels.stop_server()
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects by marker
