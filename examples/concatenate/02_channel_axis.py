@@ -98,7 +98,7 @@ print("mixed:  ", mixed.shape)
 print("outputs:", outputs.shape)
 
 # %% [markdown]
-# ## Where the parameters are
+# ## Where the parameters are: `Concatenate` has no weights
 
 # %%
 for layer in model.layers:

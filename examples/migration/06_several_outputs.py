@@ -174,7 +174,7 @@ print("same names as Keras 2:", sorted(scores) == sorted(old_scores))
 print("same values as Keras 2:", all(np.isclose(scores[k], old_scores[k], atol=1e-5) for k in old_scores))
 
 # %% [markdown]
-# ## 2. `metrics` as one flat list
+# ## 2. `metrics` as one flat list: accuracy for every output
 #
 # **On Keras 2.** A flat list of metrics applied every metric to every output, whatever its
 # length:

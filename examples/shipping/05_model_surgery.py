@@ -453,7 +453,7 @@ for net in (classifier, convnext):
           np.allclose(values(resized, images_32), values(net, images_32), atol=1e-5))
 
 # %% [markdown]
-# ## Models whose branches are nested models
+# ## Models whose branches are nested models: `clone_function` and `recursive=True`
 #
 # `two_branch` runs its input through two nested models, `left` (functional) and `right`
 # (`Sequential`), and joins them. Each branch has a `Dense` with `relu` inside.

@@ -62,7 +62,7 @@ before = model.predict(batch, verbose=0)
 print(before.shape)
 
 # %% [markdown]
-# ## `set_weights`: all of a layer's weights at once
+# ## Set the weights of one layer: `set_weights`
 #
 # Pass one array per variable, in the order of `layer.weights`. Here `branch_b` gets a zero
 # kernel and a bias of 0.5, so its output is `tanh(0.5)` for every sample.

@@ -85,7 +85,7 @@ print("source:", [layer.name for layer in source.layers])
 print("target:", [layer.name for layer in target.layers])
 
 # %% [markdown]
-# ## Copy by name, and report what did not match
+# ## Copy weights from one model to another by name, and report what did not match
 #
 # Walk the target's layers with their paths (`image_branch/conv`), find the layer with the same
 # path in the source, and copy only when every weight shape agrees. Everything else is reported,

@@ -112,7 +112,7 @@ print(moved(model, before))
 # %% [markdown]
 # `branch_a` did not move; `branch_b` and `head` did.
 #
-# ## When the change takes effect
+# ## When the change takes effect: `trainable = False` before or after `compile`
 #
 # Freezing between `compile` and the first `fit` still works: `compile` sets a new optimizer and
 # the loss and drops any training step built before; the training step, and the optimizer's
