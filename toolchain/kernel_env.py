@@ -4,7 +4,9 @@ Kernels and script subprocesses inherit os.environ, so setting it here before th
 TensorFlow's start-up noise out of stored outputs and makes a fresh run match the stored one.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -28,6 +30,7 @@ KERNEL_CONFIG = "c.IPKernelApp.capture_fd_output = False\n"
 def apply_kernel_env(backend: str = "tensorflow") -> dict[str, str]:
     """Set the example environment in os.environ, for kernels and subprocesses started after."""
     ipython_dir = Path(tempfile.mkdtemp(prefix="examples-ipython-"))
+    atexit.register(shutil.rmtree, ipython_dir, ignore_errors=True)  # the kernels end before we do
     profile = ipython_dir / "profile_default"
     profile.mkdir()
     (profile / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
