@@ -258,8 +258,10 @@ class Session:
                 for offset, path in enumerate(folder.paths(first_row + begin, first_row + end))}
         left = {chunk: end - begin for chunk, begin, end in chunks}
         begins = [first_row + begin for _, begin, _ in chunks]  # in order: chunks are listed in order
+        # the readers ask for no CPU: the actor pool may hold every CPU (--ray-actors), and readers
+        # waiting for one would starve the pipeline; Ray Data's backpressure still bounds how much is read ahead
         dataset = ray.data.read_images(
-            list(rows), mode=folder.spec.mode, include_paths=True, file_extensions=None
+            list(rows), mode=folder.spec.mode, include_paths=True, file_extensions=None, num_cpus=0
         ).map_batches(
             ImageExtractor,
             batch_size=batch_size,

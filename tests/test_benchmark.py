@@ -21,9 +21,12 @@ def check_results(results: dict) -> None:
     assert KEYS <= results.keys()
     for key in KEYS - {"peak_rss_mb"}:
         assert isinstance(results[key], float) and results[key] > 0, key
-    sizes = [int(size) for size in results["peak_rss_mb"]]
-    assert len(sizes) == 2 and sizes[1] == 10 * sizes[0]
-    assert all(mb > 0 for mb in results["peak_rss_mb"].values())
+    for peaks in (results["peak_rss_mb"], results["image_peak_rss_mb"]):  # arrays, a folder of images
+        sizes = [int(size) for size in peaks]
+        assert len(sizes) == 2 and sizes[1] == 10 * sizes[0]
+        assert all(mb > 0 for mb in peaks.values())
+    assert results["image_program_vs_plain"] > 0
+    assert {"program_local", results["image_baseline"]} <= set(results["image_wall_s_by_size"][str(sizes[0])])
 
 
 @pytest.mark.benchmark  # a minute and a half on 2 cores: it runs in the extraction lane of .ci/run
