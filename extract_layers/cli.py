@@ -180,7 +180,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=1,
         metavar="N",
-        help="TensorFlow only: split the CPU into N devices under MirroredStrategy (to try it without GPUs)",
+        help="TensorFlow and JAX: split the CPU into N devices, under MirroredStrategy or DataParallel (to try "
+        "them without GPUs)",
     )
     images = parser.add_argument_group("a folder of images as INPUTS")
     images.add_argument(

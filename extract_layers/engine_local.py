@@ -10,7 +10,8 @@ batch size rounded up to a multiple of the device count and the chunk padded to 
 PyTorch has no such strategy in Keras's `predict`: it runs on one device, and uses `--num-shards`
 (one process per device) or the Ray engine for more.
 
-While a chunk is computed, the next one is read (decoded, for images) in a background thread.
+For a folder of images, the next chunk's files are decoded in a background thread while the model
+computes this chunk.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .graph import UsageError
+from .images import ImageFolder
 from .io import read_rows
 
 
@@ -117,10 +119,15 @@ def run_chunk(
 
 
 def compute(extractor, columns, chunks, first_row: int, batch_size: int, parallel: Parallel):
-    """Yield (chunk index, outputs) for each (chunk index, begin, end) in `chunks`, in order; the
-    next chunk's rows are read while this one is computed."""
+    """Yield (chunk index, outputs) for each (chunk index, begin, end) in `chunks`, in order; for a
+    folder of images, the next chunk's files are decoded while this one is computed."""
     if parallel.replicas > 1:
         print(f"running under {parallel.name}, batch size {batch_size}", file=sys.stderr)
+    if not any(isinstance(column, ImageFolder) for column in columns):  # arrays: a memory map, read at once
+        for chunk, begin, end in chunks:
+            yield chunk, run_chunk(extractor, columns, first_row + begin, first_row + end, batch_size,
+                                   parallel.replicas)
+        return
     with ThreadPoolExecutor(1, thread_name_prefix="read-ahead") as reader:
 
         def read(index: int):

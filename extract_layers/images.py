@@ -10,7 +10,6 @@ loads the model: a file that is not an image, or cannot be read or decoded, is r
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import sys
@@ -27,15 +26,6 @@ MODES = {1: "L", 3: "RGB", 4: "RGBA"}  # channels -> Pillow mode
 FILTERS = ("bilinear", "nearest", "bicubic", "lanczos", "box", "hamming")
 CROPS = ("none", "center")
 CHECK_BATCH = 64  # files per background check task
-
-
-def threads() -> int:
-    return os.cpu_count() or 1
-
-
-@functools.cache
-def decoding_pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(threads(), thread_name_prefix="decode-images")
 
 
 @dataclass(frozen=True)
@@ -174,7 +164,8 @@ class ImageFolder:
             )
         listed = list_files(folder)
         column = cls("", folder, listed, shown=path)
-        column.executor = ThreadPoolExecutor(threads(), thread_name_prefix="check-images")
+        # one thread: it runs while this process imports Keras, which holds the GIL most of the time
+        column.executor = ThreadPoolExecutor(1, thread_name_prefix="check-images")
         paths = [folder / name for name, _, _ in listed]
         column.checks = [
             column.executor.submit(lambda part: [check(p) for p in part], paths[i : i + CHECK_BATCH])
@@ -225,7 +216,8 @@ class ImageFolder:
         return [str(self.path / name) for name in self.files[start:stop]]
 
     def read(self, start: int, stop: int, dtype) -> np.ndarray:
-        """Rows start..stop, decoded in threads (Pillow lets go of the GIL while it decodes)."""
+        """Rows start..stop, decoded one after the other (the local engine reads the next chunk in a
+        thread of its own while the model computes this one)."""
 
         def row(path: str) -> np.ndarray:
             try:
@@ -233,10 +225,9 @@ class ImageFolder:
             except OSError as err:  # changed since the check
                 raise UsageError(f"cannot read {path} as an image any more: {err}") from None
 
-        rows = list(decoding_pool().map(row, self.paths(start, stop)))
         values = np.empty((stop - start, *self.spec.sample_shape), dtype=dtype)
-        for index, value in enumerate(rows):
-            values[index] = value
+        for index, path in enumerate(self.paths(start, stop)):
+            values[index] = row(path)
         return values
 
 
