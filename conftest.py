@@ -38,6 +38,12 @@ def runs_torch_backend(example: Path) -> bool:
     return 'KERAS_BACKEND="torch"' in example.with_suffix(".py").read_text()
 
 
+def exports_models(example: Path) -> bool:
+    """The example exports models (SavedModel, LiteRT, ONNX): slow to run, so its notebook and
+    short answer run in the export lane of .ci/run (-m export), not in the README's command."""
+    return ".export(" in example.with_suffix(".py").read_text()
+
+
 def missing_for(example: Path) -> str | None:
     """Why this example cannot run on this machine, or None when it can."""
     if draws_diagram(example) and not shutil.which("dot"):
@@ -53,16 +59,24 @@ def missing_for(example: Path) -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
 def pytest_collection_modifyitems(config, items) -> None:
-    """Skip running the examples this machine lacks something for, and say what."""
+    """Skip running the examples this machine lacks something for, and say what; mark the
+    notebooks and short answers of the examples that export models for the export lane."""
     for item in items:
         path = Path(str(item.path))
         if path.suffix == ".ipynb":
             example = path
-        elif getattr(item, "originalname", "") == "test_example_script_agrees_with_the_matrix":
+        elif getattr(item, "originalname", "") in (
+            "test_example_script_agrees_with_the_matrix",
+            "test_short_answer_runs_as_pasted",
+        ):
             example = item.callspec.params["source"]
         else:
             continue
+        in_scripts_lane = getattr(item, "originalname", "") == "test_example_script_agrees_with_the_matrix"
+        if exports_models(example) and not in_scripts_lane:
+            item.add_marker(pytest.mark.export)
         reason = missing_for(example)
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))

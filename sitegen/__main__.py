@@ -31,6 +31,14 @@ def site_settings() -> dict:
     return yaml.safe_load(CONFIG.read_text())
 
 
+def markdown_settings(settings: dict) -> tuple[list[str], dict]:
+    """(extensions, their configs) as MkDocs passes them to Markdown: its own first, then mkdocs.yml's."""
+    listed = settings.get("markdown_extensions", [])
+    named = [next(iter(e)) if isinstance(e, dict) else e for e in listed]
+    configs = {next(iter(e)): next(iter(e.values())) for e in listed if isinstance(e, dict)}
+    return list(dict.fromkeys(MKDOCS_BUILTIN_EXTENSIONS + named)), configs
+
+
 def with_description(markdown_text: str, site_description: str) -> str:
     """The page with the <meta name="description"> the hooks give it, as front matter."""
     if markdown_text.startswith("---\n"):
@@ -51,11 +59,7 @@ def write_site_source(out: Path) -> list[Path]:
     for page in sorted(docs.rglob("*.md")):
         page.write_text(finished_markdown(with_description(page.read_text(), site_description)))
         written.append(page)
-    listed = settings.get("markdown_extensions", [])
-    named = [next(iter(e)) if isinstance(e, dict) else e for e in listed]
-    extensions = list(dict.fromkeys(MKDOCS_BUILTIN_EXTENSIONS + named))
-    configs = {next(iter(e)): next(iter(e.values())) for e in listed if isinstance(e, dict)}
-    for item in generated_files(settings.get("repo_url"), extensions, configs):
+    for item in generated_files(settings.get("repo_url"), *markdown_settings(settings)):
         target = docs / item.path
         target.parent.mkdir(parents=True, exist_ok=True)
         if item.source is not None:

@@ -11,7 +11,7 @@ from sitegen.notebooks import ANSI_ESCAPE, page_cells
 
 ERROR_KINDS = (
     "ValueError|AttributeError|IndexError|TypeError|KeyError|NotImplementedError|RuntimeError|OSError|"
-    "FileNotFoundError|UnimplementedError|InvalidArgumentError|UserWarning|FutureWarning|"
+    "FileNotFoundError|UnimplementedError|InvalidArgumentError|AssertionError|UserWarning|FutureWarning|"
     # ONNX Runtime's own class for a wrong input type (the shipping chapter's ONNX page)
     "InvalidArgument"
 )

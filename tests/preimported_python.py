@@ -9,10 +9,11 @@ layer name or random seed of any other script, its own working directory, `sys.a
 from __future__ import annotations
 
 import os
-import select
+import queue
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 SERVER = r"""
@@ -55,15 +56,25 @@ class PreimportedPython:
         self.server = subprocess.Popen(
             [sys.executable, "-c", SERVER], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
+        # The server's lines, read by a thread: a timeout on a queue, not select() on a buffered
+        # pipe (two lines arriving together would leave the second in the buffer, unseen).
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read_lines, daemon=True).start()
+
+    def _read_lines(self) -> None:
+        assert self.server.stdout is not None
+        for line in self.server.stdout:
+            self.lines.put(line.strip())
+        self.lines.put("")  # the server stopped
 
     def _line(self, timeout: float) -> str:
-        ready, _, _ = select.select([self.server.stdout], [], [], timeout)
-        if not ready:
-            raise TimeoutError
-        line = self.server.stdout.readline()
+        try:
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError from None
         if not line:
             raise RuntimeError(f"the server process stopped (exit status {self.server.wait()})")
-        return line.strip()
+        return line
 
     def run(self, script: Path, timeout: float) -> tuple[int, str]:
         if "KERAS_BACKEND" in script.read_text():  # sets its own backend: it needs a new interpreter
@@ -75,11 +86,11 @@ class PreimportedPython:
         assert self.server.stdin is not None
         self.server.stdin.write(f"{script.resolve()}\n")
         self.server.stdin.flush()
-        pid = int(self._line(timeout=120))
+        pid = int(self._line(timeout=600))  # the first waits for the server to import TensorFlow
         try:
             status = int(self._line(timeout))
         except TimeoutError:
-            os.kill(pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)  # the server then reports its status and takes the next
             self._line(timeout=60)
             return -9, f"killed after {timeout} s\n" + Path(f"{script.resolve()}.log").read_text()
         return status, Path(f"{script.resolve()}.log").read_text()

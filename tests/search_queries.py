@@ -13,6 +13,7 @@ L = "examples/layer_access/"
 W = "examples/weights/"
 X = "examples/extraction/"
 M = "examples/migration/"
+S = "examples/shipping/"
 
 QUERIES: list[tuple[str, tuple[str, ...]]] = [
     # Errors, as Keras prints them (other names and shapes)
@@ -73,14 +74,14 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
     ("concatenate conv branches on the channel axis", (C + "02_channel_axis/",)),
     ("does Concatenate have weights", (C + "02_channel_axis/",)),
     ("concatenate along width channels_first", (C + "03_spatial_axes/",)),
-    ("model with two inputs image and tabular data", (C + "05_multi_input/",)),
+    ("model with two inputs image and tabular data", (C + "05_multi_input/", "examples/building/04_inputs_by_name/")),
     ("U-Net skip connection", (C + "06_architectures/",)),
     ("inception block", (C + "06_architectures/",)),
     ("DenseNet growth rate", (C + "06_architectures/",)),
     ("concatenate padded sequences mask", (C + "07_masks/",)),
     ("get layer by name", (L + "01_by_name/",)),
     ("access layer by index", (L + "02_by_index/",)),
-    ("list all layers of nested models recursively", (L + "03_recursion/",)),
+    ("list all layers of nested models recursively", (L + "03_recursion/", S + "06_nested_summaries/")),
     ("layers of a subclassed model", (L + "04_subclassed/",)),
     ("load model with Lambda layer safe_mode", (L + "05_save_and_load/",)),
     ("layer.output_shape keras 3", (M + "05_reaching_values/",)),
@@ -207,4 +208,71 @@ QUERIES: list[tuple[str, tuple[str, ...]]] = [
     ("keras.ops.stop_gradient vs trainable False", (W + "04_freezing/",)),
     ("AttributeError: 'Sequential' object has no attribute 'parameters'", ("examples/architectures/03_gradients/",)),
     ("train a keras model with a pytorch training loop torch.optim", ("examples/architectures/03_gradients/",)),
+    # The shipping chapter: errors as Keras, TensorFlow, LiteRT and ONNX Runtime print them, and questions
+    ("ValueError: `class_weight` is only supported for Models with a single output.", (S + "01_output_weights/",)),
+    ("You should provide one `sample_weight` array per output in `y`. The two structures did not match:",
+     (S + "01_output_weights/",)),
+    ("Expected `class_weight` to be a dict with keys from 0 to one less than the number of classes, found "
+     "{'head_a': {0: 1.0, 1: 4.0}}", (S + "01_output_weights/",)),
+    ("TypeError: can only concatenate str (not \"int\") to str class_weight tf.data", (S + "01_output_weights/",)),
+    ("how to apply class weights to one output of a multi-output keras model", (S + "01_output_weights/",)),
+    ("keras predict tf.data two inputs dataset zip",
+     (S + "01_output_weights/", "examples/building/04_inputs_by_name/")),
+    ("TypeError: Tensors in list passed to 'values' of 'ConcatV2' Op have types [float32, float16] that don't "
+     "all match.", (S + "02_mixed_precision/",)),
+    ("cannot compute ConcatV2 as input #2(zero-based) was expected to be a half tensor but is a float tensor",
+     (S + "02_mixed_precision/",)),
+    ("Input 'y' of 'AddV2' Op has type float16 that does not match type float32 of argument 'x'.",
+     (S + "02_mixed_precision/",)),
+    ("mixed precision softmax float32 with several outputs", (S + "02_mixed_precision/",)),
+    ("how to reset the mixed precision policy to float32", (S + "02_mixed_precision/",)),
+    ("An initial_state was passed that is not compatible with cell.state_size. Received state_spec="
+     "ListWrapper([InputSpec(shape=(None, 64), ndim=2)]); however cell.state_size is [128, 128]",
+     (S + "03_recurrent_branches/",)),
+    ("`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions, received: "
+     "[(None, 10, 32), (None, 10, 5)]", (S + "03_recurrent_branches/",)),
+    ("how to concatenate forward and backward states of a bidirectional LSTM for a decoder",
+     (S + "03_recurrent_branches/",)),
+    ("mask lost after Add layer before LSTM, embedding mask_zero with numeric features",
+     (S + "03_recurrent_branches/",)),
+    ("ValueError: Invalid dtype: str224", (S + "04_tabular_and_ensembles/",)),
+    ("UnimplementedError: Exception encountered when calling Embedding.call(). Cast string to int32 is not "
+     "supported [Op:Cast]", (S + "04_tabular_and_ensembles/",)),
+    ("InvalidArgumentError: indices[12,0] = 7 is not in [0, 7) [Op:GatherV2]", (S + "04_tabular_and_ensembles/",)),
+    ("combine categorical embeddings with numerical features keras", (S + "04_tabular_and_ensembles/",)),
+    ("average predictions of several keras models into one ensemble model", (S + "04_tabular_and_ensembles/",)),
+    ("ValueError: You called `set_weights(weights)` on layer 'functional' with a weight list of length 8, but "
+     "the layer was expecting 12 weights.", (S + "05_model_surgery/", "examples/weights/02_reassigning/")),
+    ("ValueError: Layer resnet_head weight shape (12544, 10) is not compatible with provided weight shape "
+     "(3136, 10).", (S + "05_model_surgery/",)),
+    ("ValueError: `call_function` argument is not supported with Sequential models.", (S + "05_model_surgery/",)),
+    ("insert a layer in the middle of a trained keras model", (S + "05_model_surgery/",)),
+    ("change input shape of pretrained keras model", (S + "05_model_surgery/",)),
+    ("clone_model nested model recursive clone_function", (S + "05_model_surgery/",)),
+    ("ValueError: Passed layer_names do not match the layer names in the model. Received: ['conv_block', "
+     "'head']", (S + "06_nested_summaries/",)),
+    ("ValueError: You tried to call `count_params` on layer 'tower', but the layer isn't built.",
+     (S + "06_nested_summaries/",)),
+    ("model.summary doesn't show layers of nested model", (S + "06_nested_summaries/",)),
+    ("plot_model expand_nested not working", (S + "06_nested_summaries/",)),
+    ("how many parameters in each branch keras", (S + "06_nested_summaries/",)),
+    ("TypeError: Exception encountered when calling TFSMLayer.call(). Binding inputs to tf.function failed due "
+     "to `too many positional arguments`", (S + "07_export_savedmodel/",)),
+    ("ValueError: Could not find matching concrete function to call loaded from the SavedModel. Got: "
+     "Positional arguments (1 total)", (S + "07_export_savedmodel/",)),
+    ("TypeError: input_signature must be either a tuple or a list, got <class 'dict'>.",
+     (S + "07_export_savedmodel/",)),
+    ("AssertionError: Called a function referencing variables which have been deleted",
+     (S + "07_export_savedmodel/",)),
+    ("model.export output names output_0 output_1 instead of layer names", (S + "07_export_savedmodel/",)),
+    ("how to call serving_default signature with two inputs", (S + "07_export_savedmodel/",)),
+    ("ValueError: Cannot set tensor: Dimension mismatch. Got 3 but expected 4 for input 0.",
+     (S + "08_export_tflite_onnx/",)),
+    ("ValueError: Invalid Input name (input_ids) for SignatureDef", (S + "08_export_tflite_onnx/",)),
+    ("ValueError: The model provided has never called.", (S + "08_export_tflite_onnx/",)),
+    ("ValueError: Required inputs (['tokens']) are missing from input feed (['text', 'mask']).",
+     (S + "08_export_tflite_onnx/",)),
+    ("tf.lite.Interpreter is deprecated and is scheduled for deletion in TF 2.20", (S + "08_export_tflite_onnx/",)),
+    ("how to export a keras model with two inputs to onnx and run it with onnxruntime",
+     (S + "08_export_tflite_onnx/",)),
 ]

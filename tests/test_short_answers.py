@@ -163,3 +163,14 @@ def test_each_block_starts_fresh_and_a_failure_shows_why(python: PreimportedPyth
     assert python.run(second, timeout=60) == (0, "dense False\n")
     status, output = python.run(failing, timeout=60)
     assert status == 1 and "Traceback" in output, output
+
+
+@pytest.mark.short_answers
+def test_a_block_that_hangs_is_killed_and_the_next_still_runs(python: PreimportedPython, tmp_path: Path) -> None:
+    hangs, quick = tmp_path / "hangs.py", tmp_path / "quick.py"
+    hangs.write_text("import time\nprint('started', flush=True)\ntime.sleep(600)\n")
+    quick.write_text("print('next')\n")
+    status, output = python.run(hangs, timeout=3)
+    assert status == -9 and output.startswith("killed after 3 s\nstarted"), output
+    for _ in range(3):  # its two lines (pid, status) come together: each is read, none is left behind
+        assert python.run(quick, timeout=60) == (0, "next\n")

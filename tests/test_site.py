@@ -292,13 +292,10 @@ def test_written_site_source_holds_the_text_of_the_built_pages(site: Path, tmp_p
     so an engine that runs no hooks can build the same site from those files."""
     import markdown
 
-    from sitegen.__main__ import MKDOCS_BUILTIN_EXTENSIONS, write_site_source
+    from sitegen.__main__ import markdown_settings, site_settings, write_site_source
 
     written = write_site_source(tmp_path)
-    settings = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    listed = settings["markdown_extensions"]
-    extensions = [*MKDOCS_BUILTIN_EXTENSIONS, *(next(iter(e)) if isinstance(e, dict) else e for e in listed)]
-    configs = {next(iter(e)): next(iter(e.values())) for e in listed if isinstance(e, dict)}
+    extensions, configs = markdown_settings(site_settings())
     docs = tmp_path / "docs"
     pages = {page.relative_to(docs).as_posix() for page in written}
     assert {f"{example_id(s)}.md" for s in (ROOT / "examples").rglob("*.py")} <= {
@@ -309,7 +306,7 @@ def test_written_site_source_holds_the_text_of_the_built_pages(site: Path, tmp_p
         text = (docs / page).read_text()
         assert not re.search(r"\{\{ (pinned_versions|backend_matrix|extraction_results) \}\}", text), page
         body = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)
-        rendered = markdown.Markdown(extensions=list(dict.fromkeys(extensions)), extension_configs=configs)
+        rendered = markdown.Markdown(extensions=extensions, extension_configs=configs)
         folder = "" if page == "index.md" else page.removesuffix(".md")
         built_html = (site / folder / "index.html").read_text()
         article = re.search(r'<article class="md-content__inner[^"]*">(.*?)</article>', built_html, re.S)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from toolchain.build_notebooks import example_sources
+from toolchain.build_notebooks import chosen_sources, example_sources
 from toolchain.kernel_env import KERNEL_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,11 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=MATRIX_FILE)
     args = parser.parse_args(argv)
-    known = example_sources()
-    sources = [p.resolve() for p in args.sources] or known
-    unknown = [str(p) for p in sources if p not in known]
-    if unknown:
-        parser.error(f"not example sources: {', '.join(unknown)}")
+    sources = chosen_sources(parser, args.sources)
     cells = [(source, backend) for source in sources for backend in BACKENDS]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         outcomes = list(pool.map(lambda cell: check(*cell), cells))
@@ -94,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     for (source, backend), outcome in zip(cells, outcomes, strict=True):
         matrix.setdefault(example_id(source), {})[backend] = outcome
         print(f"{example_id(source):40} {backend:10} {outcome['status']} {outcome['reason']}", flush=True)
-    order = [example_id(s) for s in known]
+    order = [example_id(s) for s in example_sources()]
     matrix = {k: matrix[k] for k in sorted(matrix, key=lambda k: order.index(k) if k in order else len(order))}
     args.out.write_text(json.dumps(matrix, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {args.out}")

@@ -45,6 +45,17 @@ def example_sources() -> list[Path]:
     )
 
 
+def chosen_sources(parser: argparse.ArgumentParser, given: list[Path]) -> list[Path]:
+    """The example sources a command was given (every example when none), or a refusal naming
+    the paths that are not example sources (argparse's one line, exit status 2)."""
+    known = example_sources()
+    sources = [p.resolve() for p in given] or known
+    unknown = [str(p) for p in sources if p not in known]
+    if unknown:
+        parser.error(f"not example sources: {', '.join(unknown)}")
+    return sources
+
+
 def versioned_packages(source: Path) -> tuple[str, ...]:
     """The packages whose versions an example's outputs depend on: tf_keras too where it runs it."""
     return VERSIONED_PACKAGES + ((KERAS_2,) if f"import {KERAS_2}" in source.read_text() else ())

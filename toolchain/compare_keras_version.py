@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 
 from sitegen.errors import ERROR_KINDS
-from toolchain.build_notebooks import example_sources, execute, sanitize_patterns
+from toolchain.build_notebooks import chosen_sources, execute, sanitize_patterns
 from toolchain.kernel_env import apply_kernel_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,11 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sources", nargs="*", type=Path, help="example .py files (default: all)")
     parser.add_argument("--report", type=Path, default=ROOT / "build" / "keras-compare" / "report.md")
     args = parser.parse_args(argv)
-    known = example_sources()
-    sources = [p.resolve() for p in args.sources] or known
-    unknown = [str(p) for p in sources if p not in known]
-    if unknown:
-        parser.error(f"not example sources: {', '.join(unknown)}")
+    sources = chosen_sources(parser, args.sources)
     if args.report.exists() and args.report.is_dir():
         parser.error(f"--report {args.report} is a folder: name a file")
 

@@ -24,14 +24,15 @@
 # A merge is a step fed by more than one tensor, and its `.input` is the list of its branch
 # tensors. Search `model.operations`, not `model.layers`: ConvNeXt merges with plain operations
 # (`x + y`), which only `model.operations` lists. To name the step that produced each branch, map
-# every operation's `.output` to it (this works while each step is called once and no functional
-# model is nested inside); then one model returns every branch and the merge. Given `model`, a
-# `keras.applications` network (the InceptionV3 below, whose block merges are `mixed0` to
-# `mixed10`):
+# every operation's `.output` to it (this works while each step is called once, returns one
+# tensor, and no functional model is nested inside); then one model returns every branch and the
+# merge. Given `model`, a `keras.applications` network (the InceptionV3 below, whose block merges
+# are `mixed0` to `mixed10`; `merges[0]` is `mixed0`, and a merge that is an operation works the
+# same way):
 #
 # ```python
 # merges = [op for op in model.operations if isinstance(op.input, list) and len(op.input) > 1]
-# merge = model.get_layer("mixed0")
+# merge = merges[0]
 # producers = {id(op.output): op for op in model.operations}
 # print([producers[id(tensor)].name for tensor in merge.input])
 # extractor = keras.Model(model.input, [*merge.input, merge.output])
@@ -63,7 +64,9 @@ print(model.name, len(model.layers), "layers")
 # A merge is a step that more than one tensor feeds: its `.input` is a list. Find the merges that
 # way, not by name, and search `model.operations`: it lists the model's layers and also the plain
 # operations some networks merge with (ConvNeXt, at the end of this page), which `model.layers`
-# leaves out. InceptionV3's merges are all `Concatenate` layers:
+# leaves out. The search finds every step with more than one input, merge layer or not (an
+# attention layer is one: see the gaps below); check `type(op)` when you want only some kinds.
+# InceptionV3's merges are all `Concatenate` layers:
 
 # %%
 merges = [op for op in model.operations if isinstance(op.input, list) and len(op.input) > 1]
@@ -79,7 +82,8 @@ print([op.name for op in merges])
 # is private: it can change in any release. Here it agrees, for every merge.)
 
 # %%
-merge = model.get_layer("mixed0")
+merge = merges[0]
+print("merge:", merge.name)
 producers = {id(op.output): op for op in model.operations}
 print([producers[id(tensor)].name for tensor in merge.input])
 print(
@@ -141,6 +145,26 @@ print("private _keras_history:", [t._keras_history[0].name for t in toy_merge.in
 # functional model, build the map from that model's own operations and walk it from its own
 # `.input` (see [Features from inside a nested backbone](02_nested_backbone.md)); for a layer
 # called more than once, the map cannot say which call made a tensor.
+
+# %% [markdown]
+# A step that returns more than one tensor is a third gap: its `.output` is a list, so the map
+# holds the list, not the tensors in it. A `MultiHeadAttention` layer called with
+# `return_attention_scores=True` is one, and it also shows what the merge search counts: used
+# for self-attention, it is fed one tensor twice (as query and as value), and its `.input` lists
+# that tensor twice. Mapping each tensor of every `.output` closes this gap:
+
+# %%
+tokens = keras.Input(shape=(6, 8), name="tokens")
+attention = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4, name="self_attention")
+attended, attention_scores = attention(tokens, tokens, return_attention_scores=True)
+attention_model = keras.Model(tokens, [attended, attention_scores], name="attention_model")
+found = [op.name for op in attention_model.operations if isinstance(op.input, list) and len(op.input) > 1]
+print("merge search finds:", found, "| its two inputs are one tensor:", attention.input[0] is attention.input[1])
+print("self_attention.output is a list of", len(attention.output), "tensors")
+attention_producers = {id(op.output): op for op in attention_model.operations}
+print("in the map:", id(attended) in attention_producers, id(attention_scores) in attention_producers)
+every_tensor = {id(t): op for op in attention_model.operations for t in keras.tree.flatten(op.output)}
+print("in the map of every output tensor:", id(attended) in every_tensor, id(attention_scores) in every_tensor)
 
 # %% [markdown]
 # ## What a branch is made of
@@ -271,7 +295,8 @@ print("pool1 + six pieces == conv2_block6_concat:", np.array_equal(np.concatenat
 # ## ConvNeXt: merges that are operations, and nested `Sequential` models
 #
 # ConvNeXt is built differently. Its stem and its three downsampling blocks are `Sequential`
-# models nested inside it, and each residual block ends with `inputs + layer(x)` in its source: a
+# models nested inside it, and each residual block ends with `inputs + layer(x)` in
+# [its source](https://github.com/keras-team/keras/blob/v3.15.1/keras/src/applications/convnext.py#L277): a
 # plain operation, not an `Add` layer. A search of its layers for merge classes finds nothing;
 # its operations hold the adds. 32x32 is the smallest input ConvNeXtTiny accepts.
 
@@ -347,12 +372,15 @@ print("shortcut + branch == merge:", np.allclose(shortcut + branch, added, atol=
 #
 # - Find the merges as the steps more than one tensor feeds:
 #   `[op for op in model.operations if isinstance(op.input, list) and len(op.input) > 1]`.
+#   That finds every step with several inputs (a self-attention layer too): check the type
+#   when you want only some kinds.
 #   `model.operations` also lists plain operations (ConvNeXt's 18 adds), which `model.layers`
 #   leaves out; `merge.input` lists the branch tensors in order.
 # - `{id(op.output): op for op in model.operations}` tells you which step produced each tensor,
-#   without the private `_keras_history`, when each step is called once and no functional model
-#   is nested; otherwise some lookups raise `KeyError`. A nested `Sequential`'s `.output` is the
-#   tensor your model got, so the map finds it; a nested functional model's is the one inside it.
+#   without the private `_keras_history`, when each step is called once, returns one tensor,
+#   and no functional model is nested; otherwise some lookups raise `KeyError`. A nested
+#   `Sequential`'s `.output` is the tensor your model got, so the map finds it; a nested
+#   functional model's is the one inside it.
 # - `keras.Model(model.input, [*merge.input, merge.output])` returns every branch and the merge
 #   in one pass, for a merge layer or an operation; concatenated (or added), the branches equal
 #   the merge.

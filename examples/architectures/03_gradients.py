@@ -22,10 +22,12 @@
 # ## Short answer
 #
 # On TensorFlow the usual Grad-CAM recipe needs no split: one model that returns both the
-# layer's output and the scores, called under one `tf.GradientTape`, at any layer, even inside
-# a residual block. For a layer of a nested backbone, start that model at the backbone's input
-# and put your head on the backbone's output. Given your `classifier`, its nested `backbone`
-# and the `conv_layer` inside it (and an image `batch`, as NumPy):
+# layer's output and the scores, called under one `tf.GradientTape`, at any layer of the
+# backbone's own graph, even inside a residual block (not inside a model nested in the
+# backbone: see below). For a layer of a nested backbone, start that model at the backbone's
+# input and put your head on the backbone's output. Given your `classifier`, its nested
+# `backbone` and the `conv_layer` inside it (and an image `batch`, as NumPy, and the
+# `class_index` to explain):
 #
 # ```python
 # import tensorflow as tf
@@ -326,6 +328,29 @@ last_split = run(from_last, run(backbone, batch))
 print("backbone, then from_last, give the classifier's scores:", np.allclose(last_split, whole, atol=1e-5))
 
 # %% [markdown]
+# Both ways need the layer to be in the backbone's own graph. Some backbones nest models of
+# their own: ConvNeXt's stem and downsampling blocks are `Sequential` models inside it. The
+# `.output` of a layer inside one of them is a tensor of that inner model, so neither the one
+# model nor the split reaches it. A nested `Sequential`'s own `.output` is the tensor the
+# backbone got, and a model to it builds:
+
+# %%
+convnext = keras.applications.ConvNeXtTiny(input_shape=(32, 32, 3), include_top=False, weights=None, name="convnext")
+stem = convnext.get_layer("convnext_stem")
+print("stem:", type(stem).__name__, [layer.name for layer in stem.layers])
+stem_norm = stem.get_layer("convnext_stem_layernorm")
+try:
+    keras.Model(convnext.input, [stem_norm.output, convnext.output])
+except ValueError as err:
+    print(f"one model: ValueError: {err}")
+try:
+    keras.Model(stem_norm.output, convnext.output)
+except ValueError as err:
+    print(f"split: ValueError: {err}")
+stem_model = keras.Model(convnext.input, [stem.output, convnext.output])
+print("to the stem's own output:", [tuple(t.shape) for t in stem_model.outputs])
+
+# %% [markdown]
 # ## Which branch moved the prediction
 #
 # `block_12_add` is a residual merge inside the backbone: it adds the block's own output
@@ -480,7 +505,8 @@ except AttributeError as err:
 #
 # - On TensorFlow and PyTorch no split is needed: one model from the backbone's input to the
 #   layer's output and the scores, under one `tf.GradientTape` (or `torch.autograd.grad`),
-#   even inside a residual block.
+#   even inside a residual block. Either way the layer must be in the backbone's own graph:
+#   for one inside a nested `Sequential` (ConvNeXt's stem), use that `Sequential`'s `.output`.
 # - The split is what `jax.grad` needs, since it differentiates with respect to an argument:
 #   `keras.Model(backbone.input, layer.output)` and `keras.Model(layer.output, backbone.output)`,
 #   then `jax.grad` over the second part's `stateless_call`. Inside a residual block ("Output

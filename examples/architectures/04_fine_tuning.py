@@ -230,7 +230,11 @@ print("Conv_1_bn moving mean moved:", moved(before, [backbone.get_layer("Conv_1_
 # %% [markdown]
 # Its moving statistics changed, so it ran in training mode. `fit` calls your model with
 # `training=True`, and a Keras 3 functional model passes that value to every layer it calls,
-# replacing the `training=False` written when the graph was built.
+# replacing the `training=False` written when the graph was built. A reader of the guide
+# reported exactly this in
+# [keras-team/keras#20285](https://github.com/keras-team/keras/issues/20285); the guide's source
+# in the Keras repository was then edited to advise `trainable = False` on the BN layers
+# themselves, as an alternative to `training=False`.
 #
 # Upstream Keras treats this as a bug:
 # [keras-team/keras PR #23364](https://github.com/keras-team/keras/pull/23364), merged after

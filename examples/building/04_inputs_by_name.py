@@ -39,11 +39,12 @@
 # shape (3,)" or, on TensorFlow once the model has trained, "as_list() is not defined on an
 # unknown TensorShape".
 #
-# An input that no key names (a misspelled key, say) gives "Missing data for input" (on JAX,
-# `fit` and `predict` only warn). On Keras 3.15.1, keys the model does not use are not always
-# ignored: a model built from a dict can feed one to the wrong input without an error. Feed only
-# the model's own keys. (keras-nightly 3.16.0.dev2026102704 ignores them, with a warning that
-# names them.)
+# An input that no key names (a misspelled key, say) gives "Missing data for input". On JAX,
+# `fit` and `predict` only warn, then hand the arrays to the inputs by position: a misspelled
+# key passes, a missing one fails with another error. On Keras 3.15.1, keys the model does not
+# use are not always ignored: a model built from a dict can feed one to the wrong input without
+# an error. Feed only the model's own keys. (keras-nightly 3.16.0.dev2026102704 ignores them,
+# with a warning that names them.)
 
 # %% [markdown]
 # ## Setup
@@ -151,7 +152,10 @@ except ValueError as err:
 # of `inputs` doesn't match the expected structure", and the arrays are matched to the inputs
 # by position. The first line above prints False there (see the
 # [compatibility matrix](../../backends.md)); read that warning as this error. Calling the
-# model directly raises the error on every backend, JAX included (the second line).
+# model directly raises the error on every backend, JAX included (the second line). A key left
+# out altogether leaves the arrays one short, and on JAX `predict` then fails with another
+# error: without `image`, the table's array goes to the `image` input, "Invalid input shape for
+# input ... with name 'image' ... Expected shape (None, 8, 8, 1)".
 
 # %% [markdown]
 # ## Keys the model does not use
@@ -387,7 +391,8 @@ print("predictions:", model.predict(batches, verbose=0).shape)
 #   that differs from its `Input`'s name gets a warning.
 # - Feed `fit`/`predict` a dict keyed by input name, in any order. A missing or misspelled
 #   key: "Missing data for input "image". You passed a data dictionary with keys ..." (on JAX,
-#   `fit`/`predict` only warn that the structure doesn't match).
+#   `fit`/`predict` only warn that the structure doesn't match and go by position: a
+#   misspelled key passes, a missing one fails with another error).
 # - Extra keys: a list-built model ignores them. A dict-built one (Keras 3.15.1) sorts the keys
 #   and fills its inputs in that order: an extra key can land in the wrong input, with an error
 #   (`id`; on JAX the failed `predict` also leaves the model unusable) or silently (`b` between

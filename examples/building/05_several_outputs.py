@@ -38,7 +38,8 @@
 # model.compile(optimizer="adam", loss=losses, loss_weights=loss_weights, metrics={"price": ["mae"]})
 # ```
 #
-# `predict` returns a list for `outputs=[...]` and a dict for `outputs={...}`.
+# `predict` returns a list for `outputs=[...]` and a dict for `outputs={...}` (a list of one
+# output gives back the array alone).
 
 # %% [markdown]
 # ## Setup
@@ -153,8 +154,17 @@ by_name = dict(zip(model.output_names, predictions, strict=True))
 print({name: value.shape for name, value in by_name.items()})
 
 # %% [markdown]
+# A list of one output is the exception: `predict` gives back the array itself, not a list of
+# one array.
+
+# %%
+price_only = keras.Model(model.input, [model.get_layer("price").output], name="price_only")
+print("outputs=[price]:", type(price_only.predict(x[:4], verbose=0)).__name__)
+
+# %% [markdown]
 # A model built with `outputs={"price": ..., "kind": ...}` returns a dict with the same keys.
-# Index it by key, never by position:
+# Index it by key, never by position (on JAX and PyTorch the dict comes back with its keys
+# sorted, `kind` first):
 
 # %%
 dict_model = build_model(outputs_as_dict=True)
@@ -348,7 +358,9 @@ print("loss == 1.0 * price_loss + 0.5 * kind_loss:", bool(np.isclose(scores["los
 #
 # A metrics typo fails at the first `fit` too, as a `ValueError`. The message from a
 # list-output model starts with a structure complaint; the one from a dict-output model lists the
-# missing and extra keys:
+# missing and extra keys. (On PyTorch, where Keras compares structures with
+# `torch.utils._pytree`, both first lines are shorter, "Node type mismatch" and "Node arity
+# mismatch"; the "Invalid `metrics`" part is the same.)
 
 # %%
 for model in [build_model(), build_model(outputs_as_dict=True)]:
@@ -428,6 +440,7 @@ print("kind head trained:", not np.array_equal(kind_before, kind_after))
 # - A wrong `loss` or `metrics` key fails at the first `fit`, not at `compile`. A wrong
 #   `loss_weights` key fails there only for `outputs=[...]`; for `outputs={...}` it raises
 #   nothing and can swap the weights. Check `sorted(losses) == sorted(loss_weights) == keys`.
-# - `predict` returns a list for `outputs=[...]` (in that order) and a dict for `outputs={...}`.
+# - `predict` returns a list for `outputs=[...]` (in that order; a list of one output gives the
+#   array alone) and a dict for `outputs={...}`.
 # - A loss list that is too short trains only the outputs it covers, with at most a warning; one
 #   that is too long raises a `KeyError`. Prefer dicts.

@@ -41,7 +41,8 @@
 # ```
 #
 # Within one batch, samples with fewer patches are padded: pass `attention_mask` (shape: batch,
-# text steps, patches; True where the patch is real), or the text attends to the padding too.
+# text steps, patches; True where the patch is real), or give the patches a Keras mask (zero
+# padding: `layers.Masking`), or the text attends to the padding too.
 #
 # On this page's made-up data the gate beats a concatenation with about 3.6 times its parameters
 # when one input decides which part of the other matters, and loses when the inputs simply add
@@ -224,7 +225,7 @@ for patches in (10, 30):
     print(f"{patches} patches: attended {out.shape}, scores {weights.shape}, rows sum to 1: {rows_sum_to_one}")
 
 # %% [markdown]
-# ## Padded patches in one batch need `attention_mask`
+# ## Padded patches in one batch need a mask
 #
 # "Any number of patches" holds from one batch to the next. Within one batch every sample has
 # the same number, so a sample with fewer patches is padded, here with zeros, and without a mask
@@ -260,6 +261,20 @@ print("mask:", mask.shape)
 print("padded sample gives its unpadded output:", np.allclose(out[1], alone[0], atol=1e-5))
 print("largest score on a padded patch:", float(weights[1, :, :, 6:].max()))
 print("unpadded sample unchanged by the mask:", np.allclose(out[0], padded_out[0], atol=1e-5))
+
+# %% [markdown]
+# A Keras mask on the patches does the same without a third input. `layers.Masking` marks every
+# patch whose features are all 0 (so a real all-zero patch would be masked too), and
+# `MultiHeadAttention` reads the mask of `value` as its `value_mask`. The same `cross_attention`
+# layer, so the same weights:
+
+# %%
+masked_patches = layers.Masking(mask_value=0.0, name="mask_padding")(image_patches)
+keras_masked = keras.Model(
+    [text, image_patches], cross_attention(query=text, value=masked_patches), name="keras_masked_cross_attention"
+)
+out = keras.ops.convert_to_numpy(keras_masked([words, padded_patches]))
+print("with Masking, padded sample gives its unpadded output:", np.allclose(out[1], alone[0], atol=1e-5))
 
 # %% [markdown]
 # ## The concatenation it replaces, and its error
@@ -320,7 +335,7 @@ except ValueError as err:
 #   when the branches add up independently, where a concatenation is right.
 # - Cross-attention: `MultiHeadAttention(...)(query=a, value=b)` returns `a`'s shape; `b`'s
 #   length may change from batch to batch, and the parameter count does not depend on it.
-#   Within a batch, pad the shorter samples and pass `attention_mask` (True on real items), or
-#   the padding is attended to.
+#   Within a batch, pad the shorter samples and pass `attention_mask` (True on real items) or
+#   mask the padding (`layers.Masking` on `b`), or the padding is attended to.
 # - `Concatenate` on features needs equal sequence lengths ("matching shapes except for the
 #   concatenation axis"); pooling first loses which element went with which.

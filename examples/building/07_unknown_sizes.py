@@ -271,7 +271,8 @@ for side in (16, 15, 17, 9):
 #
 # Both classes above carry `@keras.saving.register_keras_serializable(package="unknown_sizes")`.
 # Without it, `keras.models.load_model` cannot find a class defined in your script or notebook,
-# not even in the process that saved the model (see
+# not even in the process that saved the model, unless you hand it the class yourself
+# (`custom_objects={"CropToMatch": CropToMatch}`; see
 # [saving custom layers](../architectures/05_saving_custom_layers.md)). Registered, a class is
 # saved under its registered name, and any process that has run the decorated class definition
 # loads it.
@@ -384,5 +385,7 @@ except ValueError as err:
 #   Concatenate.call()". All of them give both shapes.
 # - Guard inside the model: crop or pad one branch to the other's `keras.ops.shape(...)`.
 #   Register the guard layer (`@keras.saving.register_keras_serializable(package=...)`) and
-#   import it in the process that loads the model, or the saved model does not load.
+#   import it in the process that loads the model, or the saved model does not load (unless
+#   `load_model` gets the class in `custom_objects=`, keyed by the name it was saved under:
+#   `"unknown_sizes>CropToMatch"` once registered).
 # - Or guard at the door: check the sizes before `predict`, or declare them in `keras.Input`.

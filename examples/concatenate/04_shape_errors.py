@@ -22,9 +22,9 @@
 # ## Short answer
 #
 # "requires inputs with matching shapes except for the concatenation axis": compare the listed
-# shapes entry by entry; every entry but the join axis must be equal. Off by a pixel, crop the
-# skip (or pad, or resize the other map). Given a square skip map `skip`, larger than the
-# upsampled map `up` it joins:
+# shapes entry by entry; every entry but the join axis must be equal (a `None`, an unknown size,
+# matches any). Off by a pixel, crop the skip (or pad, or resize the other map). Given a square
+# skip map `skip` of known size, larger than the upsampled map `up` it joins:
 #
 # ```python
 # extra = skip.shape[1] - up.shape[1]
@@ -94,8 +94,8 @@ for size in (14, 15, 16):
 #
 # **Fix B: crop the skip** with `Cropping2D`. The original U-Net crops its skips *centred*: the
 # same number of rows and columns from each side, and with an odd difference one side gives one
-# more. A one-pixel difference can only drop the last row and column. Right when a border pixel
-# can be lost.
+# more. With a one-pixel difference the code below drops only the last row and column. Right
+# when a border pixel can be lost.
 
 # %%
 image, skip, down, up = down_and_up(15)
@@ -335,7 +335,7 @@ print(layers.MaxPooling2D(2, padding="same", name="pool_same")(x).shape)
 # ## In short
 #
 # - "requires inputs with matching shapes except for the concatenation axis": compare the listed
-#   shapes entry by entry; every entry but the join axis must be equal.
+#   shapes entry by entry; every entry but the join axis must be equal (`None` matches any size).
 # - Spatial sizes one apart come from odd sizes through pooling: pick multiples of 2<sup>n</sup>,
 #   or crop the skip (centred), pad the upsampled map, or resize it.
 # - Shapes of different lengths are a rank mismatch: `Reshape`, `RepeatVector`, global pooling,

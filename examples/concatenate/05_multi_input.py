@@ -110,7 +110,8 @@ print("same predictions:", np.array_equal(by_name, by_order))
 #
 # Shapes are the lesson here, not accuracy: 5 short epochs show that gradients flow through both
 # branches and the loss falls. The losses are rounded to 2 decimals, so they print the same on
-# any CPU.
+# any CPU. That is on TensorFlow: JAX and PyTorch draw other initial weights from the same seed,
+# so there the losses and changes below are other numbers (the loss still falls).
 
 # %%
 before = {name: model.get_layer(name).kernel.numpy() for name in ("image_conv", "table_dense")}

@@ -214,8 +214,8 @@ print("Add:        ", added.shape)
 print("Concatenate:", joined.shape)
 
 # %% [markdown]
-# `Add` needs both sides to have the same shape, channels included. When a block changes the
-# channel count, the sum fails:
+# `Add` needs both sides to have the same shape, channels included; only an axis of size 1 may
+# differ, and it is broadcast. When a block changes the channel count, the sum fails:
 
 # %%
 wider = layers.Conv2D(32, 3, padding="same", name="wider_conv")(block_in)

@@ -159,6 +159,10 @@ except AttributeError as err:
     print(f"AttributeError: {err}")
 
 # %% [markdown]
+# On PyTorch the same line raises `AttributeError: 'Dense' object has no attribute 'output'`
+# instead: there a Keras layer is also a `torch.nn.Module`, whose attribute lookup replaces the
+# message. The cause is the same.
+#
 # "Never been called" means never called on a `KerasTensor`, the symbolic tensor a
 # `keras.Input` gives you. Only such a call is recorded as a node of a graph, and `.output`
 # reads that record. Inside a subclassed model, `call` is ordinary Python: on a batch the
@@ -210,6 +214,6 @@ print("merge is left then right:", np.allclose(keras.ops.convert_to_numpy(merged
 #   order `__init__` assigned them.
 # - `model.build(shape)` without a `build` method creates no weights (Keras warns); call the
 #   model on a batch or on a `keras.Input`, or write a `build` method.
-# - `layer.output` ("never been called") does not exist for layers called only inside `call`:
-#   they are never called on a `KerasTensor` (a functional sub-model's layers keep theirs).
-#   Return intermediate values from `call` instead.
+# - `layer.output` ("never been called"; on PyTorch "has no attribute 'output'") does not exist
+#   for layers called only inside `call`: they are never called on a `KerasTensor` (a
+#   functional sub-model's layers keep theirs). Return intermediate values from `call` instead.

@@ -143,10 +143,10 @@ for name, data in (("image_branch", images), ("table_branch", tables)):
 # %% [markdown]
 # ## What `load_weights` matches on: the n-th layer of each class
 #
-# `save_weights` does not store layer names. It walks `model.layers` in order and files each
-# layer under its class and a counter: the first `Dense` as `layers/dense`, the second as
-# `layers/dense_1`; a nested model's layers go under the nested model's own key. The file's keys
-# that hold arrays:
+# `save_weights` files each layer under its class and a counter, not under its name. It walks
+# `model.layers` in order: the first `Dense` as `layers/dense`, the second as `layers/dense_1`; a
+# nested model's layers go under the nested model's own key. The file's keys that hold arrays,
+# and the name it notes beside the first `Dense`'s arrays:
 
 # %%
 def stored_keys(path: Path) -> list:
@@ -166,12 +166,14 @@ folder = Path(tempfile.mkdtemp())
 weights_file = folder / "source.weights.h5"
 source.save_weights(weights_file)
 print(stored_keys(weights_file))
+with h5py.File(weights_file, "r") as file:
+    print("name noted under layers/dense:", file["layers/dense/vars"].attrs["name"])
 print("source's Dense layers, in order:", [layer.name for layer in source.layers if isinstance(layer, layers.Dense)])
 
 # %% [markdown]
-# `layers/dense` is `table_branch` and `layers/dense_1` is `head`. `load_weights` reads the same
-# keys from the model it loads into. So a **renamed** table branch loads without a word: it is
-# still the first `Dense`.
+# `layers/dense` is `table_branch` and `layers/dense_1` is `head`. The name is only a note:
+# `load_weights` reads the same keys from the model it loads into and never compares names. So a
+# **renamed** table branch loads without a word: it is still the first `Dense`.
 
 # %%
 renamed = build(head_units=1, with_notes=False, table_name="table_encoder")
