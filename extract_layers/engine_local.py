@@ -10,15 +10,17 @@ batch size rounded up to a multiple of the device count and the chunk padded to 
 PyTorch has no such strategy in Keras's `predict`: it runs on one device, and uses `--num-shards`
 (one process per device) or the Ray engine for more.
 
-For a folder of images, the next chunk's files are decoded in a background thread while the model
-computes this chunk.
+For a folder of images, the files are decoded batch by batch in a background thread, up to a chunk
+ahead of the model: the model starts as soon as the first batch is decoded (not the first chunk),
+and computes each batch while the next ones are decoded.
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import threading
 
 import numpy as np
 
@@ -118,9 +120,49 @@ def run_chunk(
     return compute_chunk(extractor, read_chunk(extractor, columns, begin, end), batch_size, replicas)
 
 
+class ReadAhead:
+    """The rows of `spans` (begin, end), read in a thread batch by batch, at most `limit` batches
+    ahead of `next()`; an error while reading is raised by `next()`."""
+
+    def __init__(self, extractor, columns, spans: list[tuple[int, int]], batch_size: int, limit: int) -> None:
+        self.ready: queue.Queue = queue.Queue(limit)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.read, args=(extractor, columns, spans, batch_size),
+                                       name="read-ahead", daemon=True)
+        self.thread.start()
+
+    def read(self, extractor, columns, spans, batch_size) -> None:
+        try:
+            for begin, end in spans:
+                for row in range(begin, end, batch_size):
+                    if not self.put(read_chunk(extractor, columns, row, min(row + batch_size, end))):
+                        return
+        except BaseException as err:  # noqa: BLE001  (raised again by next(), in the main thread)
+            self.put(err)
+
+    def put(self, item) -> bool:
+        while not self.stopped.is_set():
+            try:
+                self.ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def next(self) -> list[np.ndarray]:
+        item = self.ready.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
 def compute(extractor, columns, chunks, first_row: int, batch_size: int, parallel: Parallel):
     """Yield (chunk index, outputs) for each (chunk index, begin, end) in `chunks`, in order; for a
-    folder of images, the next chunk's files are decoded while this one is computed."""
+    folder of images, the next batches are decoded while this one is computed."""
     if parallel.replicas > 1:
         print(f"running under {parallel.name}, batch size {batch_size}", file=sys.stderr)
     if not any(isinstance(column, ImageFolder) for column in columns):  # arrays: a memory map, read at once
@@ -128,14 +170,17 @@ def compute(extractor, columns, chunks, first_row: int, batch_size: int, paralle
             yield chunk, run_chunk(extractor, columns, first_row + begin, first_row + end, batch_size,
                                    parallel.replicas)
         return
-    with ThreadPoolExecutor(1, thread_name_prefix="read-ahead") as reader:
-
-        def read(index: int):
-            _, begin, end = chunks[index]
-            return reader.submit(read_chunk, extractor, columns, first_row + begin, first_row + end)
-
-        ahead = read(0) if chunks else None
-        for index, (chunk, _, _) in enumerate(chunks):
-            inputs = ahead.result()
-            ahead = read(index + 1) if index + 1 < len(chunks) else None
-            yield chunk, compute_chunk(extractor, inputs, batch_size, parallel.replicas)
+    spans = [(first_row + begin, first_row + end) for _, begin, end in chunks]
+    limit = max(-(-(end - begin) // batch_size) for begin, end in spans) if spans else 1  # a chunk ahead
+    reader = ReadAhead(extractor, columns, spans, batch_size, limit)
+    try:
+        for chunk, begin, end in chunks:
+            batches = [reader.next() for _ in range(begin, end, batch_size)] if parallel.replicas > 1 else None
+            if batches is not None:  # predict splits the whole chunk over the devices
+                inputs = [np.concatenate(parts) for parts in zip(*batches, strict=True)]
+                yield chunk, compute_chunk(extractor, inputs, batch_size, parallel.replicas)
+                continue
+            parts = [compute_chunk(extractor, reader.next(), batch_size, 1) for _ in range(begin, end, batch_size)]
+            yield chunk, [np.concatenate(p) for p in zip(*parts, strict=True)]
+    finally:
+        reader.close()

@@ -4,13 +4,16 @@ Both engines turn a file into a row with the same code. Pillow decodes it and co
 model's channels (`decode`; the Ray engine's `ray.data.read_images` calls the same two Pillow
 functions), then `prepare` crops, resizes and scales it. The files are every file under the folder,
 subfolders included, hidden ones (a name starting with `.`) left out, in the order of their paths
-relative to the folder. Before any work, every file is checked in background threads while Keras
-loads the model: a file that is not an image, or cannot be read or decoded, is refused.
+relative to the folder. Before any work, every file is checked while Keras is imported and loads
+the model: a file that is not an image, or cannot be read or decoded, is refused. The check runs
+in a process of its own where it can (forked before Keras is imported), as a thread would compete
+with the import for Python's interpreter lock and lengthen it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import sys
 import warnings
@@ -25,7 +28,8 @@ from .graph import UsageError
 MODES = {1: "L", 3: "RGB", 4: "RGBA"}  # channels -> Pillow mode
 FILTERS = ("bilinear", "nearest", "bicubic", "lanczos", "box", "hamming")
 CROPS = ("none", "center")
-CHECK_BATCH = 64  # files per background check task
+CHECK_BATCH = 64  # files per background check task (in a thread)
+BACKENDS = ("tensorflow", "jax", "torch")
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,63 @@ def list_files(folder: Path) -> list[tuple[str, int, int]]:
     return sorted(found)
 
 
+def check_all(paths: list[Path], sender) -> None:
+    """The check process: every file's reason (or None), sent back in one message. Ctrl-C reaches
+    the whole process group: the parent reports it and ends this process."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sender.send([check(path) for path in paths])
+    sender.close()
+
+
+class Checks:
+    """`check` on every path, in the background: in a forked process while this process is still
+    small and holds no backend (the command line's case, on Linux), else in a thread."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths, self.process, self.receiver, self.executor = paths, None, None, None
+        self.futures: list[Future] = []
+        if sys.platform.startswith("linux") and not any(name in sys.modules for name in BACKENDS):
+            fork = multiprocessing.get_context("fork")
+            sys.stdout.flush()  # what is buffered would be written twice
+            sys.stderr.flush()
+            self.receiver, sender = fork.Pipe(duplex=False)
+            self.process = fork.Process(target=check_all, args=(paths, sender), name="check-images", daemon=True)
+            self.process.start()
+            sender.close()
+            return
+        # one thread: it runs while this process imports Keras, which holds the GIL most of the time
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="check-images")
+        self.futures = [self.executor.submit(lambda part: [check(p) for p in part], paths[i : i + CHECK_BATCH])
+                        for i in range(0, len(paths), CHECK_BATCH)]
+
+    def reasons(self) -> list[str | None]:
+        """Wait for every file's reason (None: a readable image), in the order of the paths."""
+        if self.process is not None:
+            try:
+                reasons = self.receiver.recv()
+            except EOFError:  # the process died (killed, out of memory): check here instead
+                reasons = [check(path) for path in self.paths]
+            self.close()
+            return reasons
+        reasons = [reason for future in self.futures for reason in future.result()]
+        self.close()
+        return reasons
+
+    def close(self) -> None:
+        """Stop the checks still running (after an error elsewhere: the process need not wait)."""
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.receiver.close()
+            self.process = None
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+
+
 @dataclass
 class ImageFolder:
     """One model input read from a folder of images; `settle` before reading `files` or rows."""
@@ -151,8 +212,7 @@ class ImageFolder:
     dtype: str = "float32"
     files: list[str] = field(default_factory=list)
     digest: str = ""
-    checks: list[Future] = field(default_factory=list, repr=False)
-    executor: ThreadPoolExecutor | None = field(default=None, repr=False)
+    checks: Checks | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, path: Path, out: Path | None) -> ImageFolder:
@@ -164,26 +224,18 @@ class ImageFolder:
             )
         listed = list_files(folder)
         column = cls("", folder, listed, shown=path)
-        # one thread: it runs while this process imports Keras, which holds the GIL most of the time
-        column.executor = ThreadPoolExecutor(1, thread_name_prefix="check-images")
-        paths = [folder / name for name, _, _ in listed]
-        column.checks = [
-            column.executor.submit(lambda part: [check(p) for p in part], paths[i : i + CHECK_BATCH])
-            for i in range(0, len(paths), CHECK_BATCH)
-        ]
+        column.checks = Checks([folder / name for name, _, _ in listed])
         return column
 
     def close(self) -> None:
-        """Stop the checks still waiting (after an error elsewhere: the process need not wait)."""
-        if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = None
+        """Stop the checks still running (after an error elsewhere: the process need not wait)."""
+        if self.checks is not None:
+            self.checks.close()
 
     def settle(self, skip_bad: bool) -> list[str]:
         """Wait for the checks: refuse the bad files (one line each), or leave them out with
         --skip-bad-files and return the lines that list them."""
-        reasons = [reason for future in self.checks for reason in future.result()]
-        self.close()
+        reasons = self.checks.reasons()
         kept, lines = [], []
         for (name, size, mtime), reason in zip(self.listed, reasons, strict=True):
             if reason is None and "\n" in name:
