@@ -241,3 +241,79 @@ def test_image_refusals_are_one_line(saved: dict, tmp_path: Path, capsys, case: 
     assert code == 2
     assert err == "extract_layers: error: " + message.format(photos=photos, empty=tmp_path / "empty") + "\n"
     assert not out.exists()
+
+
+def run_command(*args) -> tuple[int, str, str]:
+    """The command as a user runs it, in a fresh process: there the files are checked in a forked
+    process (in this test process, where Keras is imported, in a thread)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "extract_layers", *map(str, args), "--no-progress"],
+                          capture_output=True, text=True, timeout=300)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_the_command_refuses_bad_files_before_writing_and_reads_batches_across_chunks(
+    saved: dict, with_bad_files: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    code, _, err = run_command(saved["model"], with_bad_files, "--layers", "image", "--out", out)
+    assert code == 2 and not out.exists()
+    lines = err.splitlines()
+    assert lines[0].startswith(f"extract_layers: error: {with_bad_files / 'b_sub' / 'cut.jpg'}: cannot be decoded")
+    assert lines[1:] == [
+        f"extract_layers: error: {with_bad_files / 'notes.txt'}: not an image (Pillow cannot identify it)",
+        f"extract_layers: error: 2 of 11 files in {with_bad_files} are not readable images: remove them, or pass "
+        "--skip-bad-files to leave them out",
+    ], err
+    # batch size 2: chunks of 16 rows, read ahead two rows at a time
+    code, _, err = run_command(saved["model"], with_bad_files, "--layers", "image", "--out", out,
+                               "--skip-bad-files", "--batch-size", "2")
+    assert code == 0 and len(err.splitlines()) == 2, err
+    assert (out / "files.txt").read_text().splitlines() == saved["names"]
+    np.testing.assert_array_equal(np.load(out / "image.npy"), expected_rows(saved["photos"], saved["names"]))
+
+
+def test_checks_in_a_process_and_in_a_thread_agree(with_bad_files: Path) -> None:
+    import subprocess
+    import sys
+
+    from extract_layers.images import Checks, check, list_files
+
+    paths = [with_bad_files / name for name, _, _ in list_files(with_bad_files)]
+    expected = [check(path) for path in paths]
+    assert sum(reason is not None for reason in expected) == 2
+    in_thread = Checks(paths)  # Keras is imported in this process: a thread
+    assert in_thread.process is None and in_thread.reasons() == expected
+    script = ("import json, sys\nfrom pathlib import Path\nfrom extract_layers.images import Checks\n"
+              "checks = Checks([Path(p) for p in sys.argv[1:]])\n"
+              "print(json.dumps([checks.process is not None, checks.reasons()]))\n")
+    done = subprocess.run([sys.executable, "-c", script, *map(str, paths)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    in_process, reasons = json.loads(done.stdout)
+    assert in_process == sys.platform.startswith("linux") and reasons == expected
+
+
+def test_a_file_that_breaks_after_the_check_stops_the_run(saved: dict, tmp_path: Path) -> None:
+    """The read-ahead thread's error reaches the main thread (no hang), as one line."""
+    import shutil
+
+    import keras
+
+    from extract_layers import engine_local
+    from extract_layers.graph import UsageError
+    from extract_layers.images import ImageFolder, image_spec
+
+    photos = tmp_path / "photos"
+    shutil.copytree(saved["photos"], photos)
+    model = keras.models.load_model(saved["model"])
+    folder = ImageFolder.open(photos, None)
+    folder.spec = image_spec(folder, model.inputs[0], None, "none", "bilinear", 1.0, 0.0)
+    assert folder.settle(False) == []
+    (photos / saved["names"][5]).write_bytes(b"broken since")
+    chunks = [(0, 0, 4), (1, 4, 8), (2, 8, 9)]
+    results = engine_local.compute(model, [folder], chunks, 0, 2, engine_local.Parallel(1))
+    assert next(results)[0] == 0
+    with pytest.raises(UsageError, match=f"cannot read {photos / saved['names'][5]} as an image any more"):
+        next(results)
