@@ -41,7 +41,9 @@ def report(results: dict) -> str:
             *([f"folder of images, end to end on {results['image_samples']}: "
                + ", ".join(f"{name} {value:.1f} s" for name, value in
                            results["image_wall_s_by_size"][str(results["image_samples"])].items())
-               + f"; the program takes {results['image_program_vs_plain']:.2f}x {results['image_baseline']}; "
+               + f"; the program takes {results['image_program_vs_plain']:.2f}x {results['image_baseline']}"
+               + (f", checking each file {results['image_check_ms_per_file']:.2f} ms" if "image_check_ms_per_file"
+                  in results else "") + "; "
                "its peak memory " + ", ".join(f"{mb:.0f} MB for {n}" for n, mb in results["image_peak_rss_mb"].items())
                + f" ({results['image_peak_rss_growth']:+.1%})"] if "image_program_vs_plain" in results else []),
             *[f"peak memory of the {engine} engine's process tree: "
@@ -143,7 +145,23 @@ def image_table(results: dict) -> list[str]:
              f"| {ratio:.2f}x | {verdict(ratio <= 1.05)} |",
              f"| peak memory of the program under +5% for 10x the images | {growth:+.1%} ({peaks[small]:.0f} MB "
              f"for {small} images, {peaks[large]:.0f} MB for {large}) | {verdict(growth < 0.05)} |"]
-    return rows
+    return rows + ["", checks_paragraph(results)]
+
+
+def checks_paragraph(results: dict) -> str:
+    """What the program does that the plain scripts do not, and what it costs."""
+    if "image_checks_in" not in results:
+        return ("Taken while the program checked the files in a thread beside Keras's import, where the two "
+                "competed for Python's interpreter lock and the import took longer (a part of the fixed cost "
+                "above; it grows with the number of files and the machine's load), and decoded the whole first "
+                "chunk of files before the model started. The program now checks in a process of its own and "
+                "starts the model after the first batch; rerun the benchmark for figures with both.")
+    per_file, samples = results["image_check_ms_per_file"], results["image_samples"]
+    return (f"Unlike the plain scripts, the program checks that every file is a readable image before it writes "
+            f"anything (a bad file is refused before any output exists): {per_file:.2f} ms per file here, on one "
+            f"core, {per_file * samples / 1000:.1f} s for {samples} images. It runs in {results['image_checks_in']} "
+            "while Keras is imported and loads the model, so it adds to the run only what it takes beyond that, "
+            "and the CPU time it takes from a busy machine.")
 
 
 def page_block() -> str:
