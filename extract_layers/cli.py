@@ -326,6 +326,7 @@ def run(args: argparse.Namespace, columns: list, session) -> tuple[Outputs, dict
     rows_before = sum(
         e - b for c, b, e in [(c, *outputs.rows_of(c)) for c in outputs.progress["done"]]
     )
+    results = None
     try:
         if sample is not None:
             outputs.create(sample)
@@ -349,6 +350,8 @@ def run(args: argparse.Namespace, columns: list, session) -> tuple[Outputs, dict
         return outputs, outputs.finish()
     except BaseException:
         outputs.abandon()
+        if hasattr(results, "close"):
+            results.close()  # the local engine's read-ahead thread stops now, not when the generator is collected
         raise
 
 

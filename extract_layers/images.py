@@ -149,7 +149,11 @@ def check_all(paths: list[Path], sender) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    sender.send([check(path) for path in paths])
+    reasons = [check(path) for path in paths]
+    try:
+        sender.send(reasons)
+    except OSError:  # the parent is gone (killed): nobody to tell
+        pass
     sender.close()
 
 
