@@ -173,7 +173,7 @@ class Checks:
             self.process.start()
             sender.close()
             return
-        # one thread: it runs while this process imports Keras, which holds the GIL most of the time
+        # a backend is loaded (main() called from Python, as the tests do): forking it could deadlock
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="check-images")
         self.futures = [self.executor.submit(lambda part: [check(p) for p in part], paths[i : i + CHECK_BATCH])
                         for i in range(0, len(paths), CHECK_BATCH)]
