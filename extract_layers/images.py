@@ -157,6 +157,11 @@ def check_all(paths: list[Path], sender) -> None:
     sender.close()
 
 
+def can_fork_checks() -> bool:
+    """Whether the checks can run in a forked process: on Linux, while no backend is loaded."""
+    return sys.platform.startswith("linux") and not any(name in sys.modules for name in BACKENDS)
+
+
 class Checks:
     """`check` on every path, in the background: in a forked process while this process is still
     small and holds no backend (the command line's case, on Linux), else in a thread."""
@@ -164,7 +169,7 @@ class Checks:
     def __init__(self, paths: list[Path]) -> None:
         self.paths, self.process, self.receiver, self.executor = paths, None, None, None
         self.futures: list[Future] = []
-        if sys.platform.startswith("linux") and not any(name in sys.modules for name in BACKENDS):
+        if can_fork_checks():
             fork = multiprocessing.get_context("fork")
             sys.stdout.flush()  # what is buffered would be written twice
             sys.stderr.flush()
