@@ -105,12 +105,14 @@ def compute_chunk(extractor, inputs: list[np.ndarray], batch_size: int, replicas
         values = values if isinstance(values, list) else [values]
         return [v[:rows] for v in values]
     # predict_on_batch() builds no input pipeline per call, so memory stays flat
-    parts = []
-    for i in range(0, rows, batch_size):
-        batch = [x[i : i + batch_size] for x in inputs]
-        out = extractor.predict_on_batch(batch if len(batch) > 1 else batch[0])
-        parts.append(out if isinstance(out, list) else [out])
+    parts = [predict_batch(extractor, [x[i : i + batch_size] for x in inputs]) for i in range(0, rows, batch_size)]
     return [np.concatenate(p) for p in zip(*parts, strict=True)]
+
+
+def predict_batch(extractor, batch: list[np.ndarray]) -> list[np.ndarray]:
+    """The extractor's outputs for one batch (one array per model input), as a list."""
+    out = extractor.predict_on_batch(batch if len(batch) > 1 else batch[0])
+    return out if isinstance(out, list) else [out]
 
 
 def run_chunk(
@@ -180,7 +182,7 @@ def compute(extractor, columns, chunks, first_row: int, batch_size: int, paralle
                 inputs = [np.concatenate(parts) for parts in zip(*batches, strict=True)]
                 yield chunk, compute_chunk(extractor, inputs, batch_size, parallel.replicas)
                 continue
-            parts = [compute_chunk(extractor, reader.next(), batch_size, 1) for _ in range(begin, end, batch_size)]
+            parts = [predict_batch(extractor, reader.next()) for _ in range(begin, end, batch_size)]
             yield chunk, [np.concatenate(p) for p in zip(*parts, strict=True)]
     finally:
         reader.close()
