@@ -317,3 +317,23 @@ def test_a_file_that_breaks_after_the_check_stops_the_run(saved: dict, tmp_path:
     assert next(results)[0] == 0
     with pytest.raises(UsageError, match=f"cannot read {photos / saved['names'][5]} as an image any more"):
         next(results)
+
+
+def test_a_folder_over_two_devices_gives_the_rows_of_one(saved: dict, tmp_path: Path) -> None:
+    """Several devices: each chunk's decoded batches go to predict whole (the CPU split in two, in a
+    fresh process: MirroredStrategy on TensorFlow, DataParallel on JAX)."""
+    import os
+
+    if os.environ.get("KERAS_BACKEND", "tensorflow") == "torch":
+        pytest.skip("Keras's predict on PyTorch uses one device (--logical-cpus is refused there)")
+    runs = {}
+    for devices in (1, 2):
+        out = tmp_path / f"devices_{devices}"
+        code, _, err = run_command(saved["model"], saved["photos"], "--layers", "image", "head", "--out", out,
+                                   "--batch-size", "2", "--logical-cpus", devices)
+        assert code == 0, err
+        assert ("running under" in err) == (devices == 2), err
+        runs[devices] = out
+    np.testing.assert_array_equal(np.load(runs[2] / "image.npy"), expected_rows(saved["photos"], saved["names"]))
+    np.testing.assert_array_equal(np.load(runs[2] / "image.npy"), np.load(runs[1] / "image.npy"))
+    np.testing.assert_allclose(np.load(runs[2] / "head.npy"), np.load(runs[1] / "head.npy"), rtol=1e-5, atol=1e-5)
