@@ -15,7 +15,10 @@ processes, and reports the median peak resident memory for each size.
 End to end, in fresh processes: (e) the program against a plain `predict` of the same layers on the
 same data (load, compute, save), and (f) the program's Ray engine on this machine against its
 local engine (when Ray is installed). Then the peak memory of each engine's whole process tree
-(Ray's workers included) at both dataset sizes. `KERAS_BACKEND` picks the backend.
+(Ray's workers included) at both dataset sizes. (g) The same on a folder of JPEG files: the program
+against the plain Keras scripts a user would write (image_dataset_from_directory, or load_img in a
+loop, then predict and save), and its peak memory on the two folder sizes. `KERAS_BACKEND` picks
+the backend.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.end_to_end import end_to_end
+from benchmarks.images import image_folders
 from benchmarks.memory import median_peaks
 from benchmarks.model import build_model
 from benchmarks.per_batch import time_methods
@@ -47,6 +51,7 @@ def run(quick: bool) -> dict:
         build_model().save(model_path)
         peaks = median_peaks(model_path, (small, small * 10), runs, batch_size, folder)
         e2e = end_to_end(model_path, folder, (small, small * 10), batch_size, quick)
+        images = image_folders(model_path, folder, (small, small * 10), batch_size, quick)
     sizes = list(peaks)
     return {
         **timings,
@@ -56,6 +61,7 @@ def run(quick: bool) -> dict:
         "one_pass_vs_forward_on_device": timings["single_pass_on_device_s"] / timings["forward_on_device_s"],
         "peak_rss_growth": peaks[sizes[1]] / peaks[sizes[0]] - 1,
         **e2e,
+        **images,
         "backend": os.environ["KERAS_BACKEND"],
         "device": device_name(),
         "batch_size": batch_size,

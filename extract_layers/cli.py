@@ -11,6 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from .graph import UsageError
+from .images import CROPS, FILTERS, ImageFolder, image_spec, print_lines
 from .io import Outputs, file_signature, match_inputs, parse_inputs, shard_rows
 
 CHUNK_BATCHES = 8  # batches per chunk: the unit of reading, writing and resuming
@@ -21,15 +22,27 @@ DESCRIPTION = """\
 Write the outputs of chosen layers, or the inputs of chosen merge layers (the value of each
 branch before the merge), of a saved Keras model, for every sample of the inputs.
 
+  extract-layers model.keras --list
   extract-layers model.keras inputs.npy --layers block/conv --out acts/
   extract-layers model.keras inputs.npy --merge-inputs mixed0 --out acts/
   extract-layers model.keras image=images.npy meta=meta.npy --layers head --out acts/
+  extract-layers model.keras photos/ --merge-inputs mixed0 --out acts/
 
-One .npy file per tensor, streamed chunk by chunk into a memory-mapped file, so memory stays
-bounded whatever the number of samples. Layer names may be paths into nested models (`block/conv`).
---merge-inputs MERGE writes one file per input of that layer, `MERGE.in<i>.<PRODUCER>.npy`, named
-after the merge and the layer producing that input (`/` in paths becomes `__`). Both options may
-be given together: everything comes from one pass over the data.
+--list prints every merge of the model (merge layers, and operations such as `x + y`, in nested
+models too): the layer or operation producing each input, its shape, and the argument that
+extracts it. One .npy file per tensor, streamed chunk by chunk into a memory-mapped file, so memory
+stays bounded whatever the number of samples. Layer names may be paths into nested models
+(`block/conv`); an operation is named as a layer is. --merge-inputs MERGE writes one file per input
+of that merge, `MERGE.in<i>.<PRODUCER>.npy`, named after the merge and the layer producing that
+input (`/` in paths becomes `__`). Both options may be given together: everything comes from one
+pass over the data.
+
+A folder of images (subfolders included, hidden files left out) gives one row per file, in the
+order of the files' paths; `files.txt` in --out lists them in that order. Each image is decoded
+by Pillow, converted to the model's channels (1: L, 3: RGB, 4: RGBA), then cropped (--crop),
+resized to the model's input size (--resize) and scaled (--scale, --offset). Every file is
+checked before any work: a file that is not a readable image is refused, with one line each,
+unless --skip-bad-files.
 
 Nothing on disk is lost: outputs are written as `<name>.npy.partial` and renamed once complete;
 existing outputs are refused unless --overwrite; an interrupted run (even killed) continues with
@@ -47,6 +60,7 @@ Splitting the work:
                                     concatenated in index order they are the single-process
                                     result (one process per machine/GPU)
   TensorFlow, several GPUs          tf.distribute.MirroredStrategy, automatically
+  JAX, several devices              keras.distribution.DataParallel, automatically
   --engine ray                      a Ray Data pipeline: this machine, or --ray-address
                                     (pip install ".[ray]" in a clone); its actors read the
                                     inputs and write --out themselves: on a cluster, model,
@@ -63,6 +77,15 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def number(text: str) -> float:
+    """A float, or a fraction such as 1/255."""
+    try:
+        top, _, bottom = text.partition("/")
+        return float(top) / float(bottom) if bottom else float(top)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"expected a number or a fraction such as 1/255, got {text!r}") from None
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = Parser(
         prog="extract-layers",
@@ -73,11 +96,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("model", type=Path, help="a saved .keras model")
     parser.add_argument(
         "inputs",
-        nargs="+",
+        nargs="*",
         metavar="INPUTS",
-        help="one .npy file (one sample per row) for a one-input model; for a model with several inputs, "
-        "NAME=FILE.npy for each input (NAME as in model.inputs), or one .npz whose keys are the input names "
-        "(an uncompressed .npz is streamed; a compressed one is read whole)",
+        help="one .npy file (one sample per row) or a folder of images for a one-input model; for a model "
+        "with several inputs, NAME=FILE.npy for each input (NAME as in model.inputs), or one .npz whose keys "
+        "are the input names (an uncompressed .npz is streamed; a compressed one is read whole)",
+    )
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="print every merge of the model (merge layers and operations, nested models included) with "
+        "the producer and shape of each input and the argument that extracts it, then stop (no INPUTS, no --out)",
     )
     parser.add_argument(
         "--layers",
@@ -95,7 +124,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "nested paths allowed",
     )
     parser.add_argument(
-        "--out", type=Path, required=True, help="folder for the .npy outputs (created if missing)"
+        "--out", type=Path, help="folder for the .npy outputs (created if missing); required unless --list"
     )
     parser.add_argument(
         "--batch-size", type=int, default=64, help="samples per forward pass (default 64)"
@@ -151,7 +180,40 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=1,
         metavar="N",
-        help="TensorFlow only: split the CPU into N devices under MirroredStrategy (to try it without GPUs)",
+        help="TensorFlow and JAX: split the CPU into N devices, under MirroredStrategy or DataParallel (to try "
+        "them without GPUs)",
+    )
+    images = parser.add_argument_group("a folder of images as INPUTS")
+    images.add_argument(
+        "--image-size",
+        type=int,
+        nargs=2,
+        metavar=("HEIGHT", "WIDTH"),
+        help="the size images are resized to (default: the model's input size; needed when it has none)",
+    )
+    images.add_argument(
+        "--crop",
+        choices=CROPS,
+        help="none (default): the whole image, stretched to the size; center: the largest centered region "
+        "of the size's aspect ratio, so nothing is stretched (Keras's crop_to_aspect_ratio)",
+    )
+    images.add_argument(
+        "--resize",
+        choices=FILTERS,
+        help="Pillow's filter for resizing (default bilinear)",
+    )
+    images.add_argument(
+        "--scale",
+        type=number,
+        metavar="FACTOR",
+        help="each pixel value (0..255) is multiplied by FACTOR, then --offset is added, as "
+        "keras.layers.Rescaling does (default 1: values 0..255; 1/255: 0..1; 1/127.5 with --offset -1: -1..1)",
+    )
+    images.add_argument("--offset", type=number, help="added after --scale (default 0)")
+    images.add_argument(
+        "--skip-bad-files",
+        action="store_true",
+        help="leave out the files that are not readable images, listing each on stderr (default: refuse them)",
     )
     parser.add_argument(
         "--unsafe",
@@ -159,7 +221,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="load with safe_mode=False (Lambda layers; trusted files only)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
+    if args.list:
+        given = [option for option, value in (("INPUTS", args.inputs), ("--out", args.out), ("--layers", args.layers),
+                                              ("--merge-inputs", args.merge_inputs)) if value]
+        if given:
+            parser.error(f"--list takes only the model: leave out {', '.join(given)}")
+        return args
+    if not args.inputs:
+        parser.error("the following arguments are required: INPUTS")
+    if args.out is None:
+        parser.error("the following arguments are required: --out")
     if not args.layers and not args.merge_inputs:
         parser.error("give --layers, --merge-inputs, or both")
     if args.batch_size < 1:
@@ -179,19 +251,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+IMAGE_OPTIONS = ("image_size", "crop", "resize", "scale", "offset", "skip_bad_files")
+
+
 def extract(args: argparse.Namespace) -> tuple[Outputs, dict[str, tuple] | None]:
     """Checks, then the run; Ray (--engine ray) is shut down whatever happens."""
-    if not args.model.is_file():
-        raise UsageError(f"model file not found: {args.model}")
-    columns = parse_inputs(args.inputs)
-    session = None
-    if args.engine == "ray":
-        from . import engine_ray
+    from .runtime import check_model_file
 
-        session = engine_ray.Session(args)  # Ray comes up while Keras loads the model
+    check_model_file(args.model)
+    columns = parse_inputs(args.inputs, args.out)
+    if not isinstance(columns[0], ImageFolder):
+        given = [f"--{o.replace('_', '-')}" for o in IMAGE_OPTIONS if getattr(args, o) not in (None, False)]
+        if given:
+            raise UsageError(f"{', '.join(given)} apply to a folder of images; the inputs are arrays")
+    session = None
     try:
+        if args.engine == "ray":
+            from . import engine_ray
+
+            session = engine_ray.Session(args)  # Ray comes up while Keras loads the model
         return run(args, columns, session)
     finally:
+        if isinstance(columns[0], ImageFolder):
+            columns[0].close()
         if session is not None:
             session.shutdown()
             args.ray_stuck = session.stuck
@@ -202,37 +284,36 @@ def run(args: argparse.Namespace, columns: list, session) -> tuple[Outputs, dict
 
     from . import engine_local
     from .graph import build_extractor, functional
-    from .runtime import import_keras, quiet_stderr
+    from .runtime import import_keras, load_model, quiet_stderr
 
+    folder = columns[0] if isinstance(columns[0], ImageFolder) else None
     with quiet_stderr() if session is not None else nullcontext():
-        keras = import_keras()
-        scope, replicas = (
-            engine_local.strategy(args.logical_cpus) if session is None else (nullcontext(), 1)
-        )
-        with scope:
-            try:
-                model = keras.models.load_model(args.model, safe_mode=not args.unsafe)
-            except (ValueError, OSError, TypeError) as err:
-                raise UsageError(f"cannot load {args.model}: {str(err).splitlines()[0]}") from None
+        import_keras()
+        parallel = engine_local.Parallel(args.logical_cpus, local=session is None)
+        with parallel.scope:
+            model = load_model(args.model, args.unsafe)
             extractor, stems = build_extractor(model, args.layers, args.merge_inputs)
+        skipped = settle_images(folder, functional(model).inputs, args) if folder else []
         columns = match_inputs(columns, functional(model).inputs)
         total = columns[0].shape[0]
         if total == 0:
             raise UsageError("the inputs hold no samples")
         start, stop = shard_rows(total, args.shard_index, args.num_shards)
-        batch_size = engine_local.batch_size_for(args.batch_size, replicas)
+        batch_size = engine_local.batch_size_for(args.batch_size, parallel.replicas)
         sample = None
         if session is not None or start == stop:
             # one sample's outputs give the files' shapes before any chunk is written: the Ray
             # engine's actors write into them, and an empty shard still gets its (0, ...) files
             row = min(start, total - 1)
-            sample = engine_local.run_chunk(extractor, columns, row, row + 1, batch_size, replicas)
+            sample = engine_local.run_chunk(extractor, columns, row, row + 1, batch_size, parallel.replicas)
         if session is not None:
             session.wait()  # inside the quiet block: Ray's start-up messages stay out
-    outputs = Outputs(args.out, stems, args.shard_index, args.num_shards)
+    print_lines(skipped)
+    listing = folder.files[start:stop] if folder else None
+    outputs = Outputs(args.out, stems, args.shard_index, args.num_shards, listing)
     signature = {
         "model": file_signature(args.model),
-        "inputs": [[c.name, *file_signature(c.path)] for c in columns],
+        "inputs": [[c.name, *(c.signature() if c is folder else file_signature(c.path))] for c in columns],
         "outputs": stems,
         "shard": [args.shard_index, args.num_shards],
     }
@@ -245,6 +326,7 @@ def run(args: argparse.Namespace, columns: list, session) -> tuple[Outputs, dict
     rows_before = sum(
         e - b for c, b, e in [(c, *outputs.rows_of(c)) for c in outputs.progress["done"]]
     )
+    results = None
     try:
         if sample is not None:
             outputs.create(sample)
@@ -252,7 +334,7 @@ def run(args: argparse.Namespace, columns: list, session) -> tuple[Outputs, dict
             partials = [outputs.partial[stem] for stem in stems]
             results = session.compute(partials, columns, chunks, start, batch_size)
         else:
-            results = engine_local.compute(extractor, columns, chunks, start, batch_size, replicas)
+            results = engine_local.compute(extractor, columns, chunks, start, batch_size, parallel)
         with tqdm(
             total=stop - start,
             initial=rows_before,
@@ -268,15 +350,45 @@ def run(args: argparse.Namespace, columns: list, session) -> tuple[Outputs, dict
         return outputs, outputs.finish()
     except BaseException:
         outputs.abandon()
+        if hasattr(results, "close"):
+            results.close()  # the local engine's read-ahead thread stops now, not when the generator is collected
         raise
+
+
+def settle_images(folder: ImageFolder, inputs: list, args: argparse.Namespace) -> list[str]:
+    """How the folder's images become rows for the model's one input; wait for the files' check.
+    Returns the lines listing the files --skip-bad-files leaves out."""
+    if len(inputs) != 1:
+        names = ", ".join(tensor.name for tensor in inputs)
+        raise UsageError(f"{folder.shown} is a folder of images, which can feed a one-input model only; this model "
+                         f"has {len(inputs)} inputs ({names}): give NAME=FILE.npy for each")
+    folder.spec = image_spec(
+        folder, inputs[0], args.image_size, args.crop or "none", args.resize or "bilinear",
+        1.0 if args.scale is None else args.scale, 0.0 if args.offset is None else args.offset,
+    )
+    folder.dtype = inputs[0].dtype
+    return folder.settle(args.skip_bad_files)
+
+
+def list_merges(args: argparse.Namespace) -> int:
+    from .listing import describe
+    from .runtime import check_model_file, import_keras, load_model
+
+    check_model_file(args.model)
+    import_keras()
+    print(describe(load_model(args.model, args.unsafe), args.model))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
+        if args.list:
+            return list_merges(args)
         outputs, shapes = extract(args)
     except UsageError as err:
-        print(f"extract_layers: error: {err}", file=sys.stderr)
+        for line in str(err).splitlines():  # one line; a list of bad files, one line each
+            print(f"extract_layers: error: {line}", file=sys.stderr)
         return leave(args, 2)
     except KeyboardInterrupt:
         print(f"extract_layers: interrupted; {what_is_left(args)}", file=sys.stderr)

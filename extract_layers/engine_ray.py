@@ -13,6 +13,7 @@ leaving one for Ray Data's own tasks: a pool holding every CPU starves them and 
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import socket
@@ -20,6 +21,7 @@ import threading
 from pathlib import Path
 
 from .graph import UsageError
+from .images import ImageFolder
 from .runtime import quiet_stderr
 
 PACKAGE = Path(__file__).resolve().parent
@@ -35,27 +37,32 @@ def import_ray():
     return ray
 
 
+def load_extractor(model_path, layers, merges, unsafe, threads):
+    """In an actor: Keras with its share of the CPUs, the model loaded once, and its extractor."""
+    from extract_layers.graph import build_extractor
+    from extract_layers.runtime import import_keras, load_model
+
+    # Ray sets OMP_NUM_THREADS to the actor's one CPU, which holds PyTorch to one thread, while
+    # TensorFlow sizes its pool to the whole node: each actor gets its share of the CPUs instead
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    keras = import_keras()
+    if keras.backend.backend() == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    elif keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+    extractor, _ = build_extractor(load_model(Path(model_path), unsafe), layers, merges)
+    return extractor
+
+
 class ChunkExtractor:
     """Loads the model once per actor; each call computes chunks of rows and writes them in place."""
 
     def __init__(self, model_path, layers, merges, unsafe, columns, batch_size, partials, first_row, threads):
-        from extract_layers.graph import build_extractor
-        from extract_layers.runtime import import_keras
-
-        # Ray sets OMP_NUM_THREADS to the actor's one CPU, which holds PyTorch to one thread, while
-        # TensorFlow sizes its pool to the whole node: each actor gets its share of the CPUs instead
-        os.environ["OMP_NUM_THREADS"] = str(threads)
-        keras = import_keras()
-        if keras.backend.backend() == "torch":
-            import torch
-
-            torch.set_num_threads(threads)
-        elif keras.backend.backend() == "tensorflow":
-            import tensorflow as tf
-
-            tf.config.threading.set_intra_op_parallelism_threads(threads)
-        model = keras.models.load_model(model_path, safe_mode=not unsafe)
-        self.extractor, self.stems = build_extractor(model, layers, merges)
+        self.extractor = load_extractor(model_path, layers, merges, unsafe, threads)
         self.columns = columns
         self.batch_size = batch_size
         self.partials = partials
@@ -70,6 +77,39 @@ class ChunkExtractor:
             for path, value in zip(self.partials, values, strict=True):
                 write_rows(path, int(begin) - self.first_row, value)
         return {"chunk": batch["chunk"]}
+
+
+class ImageExtractor:
+    """For a folder of images: takes the rows `ray.data.read_images` decoded, with their paths;
+    prepares them as the local engine does (images.prepare), computes them and writes each row
+    where its file's row is."""
+
+    def __init__(self, model_path, layers, merges, unsafe, spec, rows, batch_size, partials, first_row, threads):
+        self.extractor = load_extractor(model_path, layers, merges, unsafe, threads)
+        self.spec = spec
+        self.rows = rows  # {absolute path: row}
+        self.batch_size = batch_size
+        self.partials = partials
+        self.first_row = first_row
+
+    def __call__(self, batch: dict) -> dict:
+        import numpy as np
+
+        from extract_layers.engine_local import compute_chunk
+        from extract_layers.images import prepare
+        from extract_layers.io import write_rows
+
+        rows = np.array([self.rows[str(path)] for path in batch["path"]], dtype=np.int64)
+        order = np.argsort(rows)
+        dtype = self.extractor.inputs[0].dtype
+        images = np.stack([prepare(batch["image"][i], self.spec) for i in order]).astype(dtype)
+        values = compute_chunk(self.extractor, [images], self.batch_size, 1)
+        rows = rows[order]
+        starts = [0, *np.flatnonzero(np.diff(rows) != 1) + 1, len(rows)]  # runs of consecutive rows
+        for begin, end in zip(starts[:-1], starts[1:], strict=True):
+            for path, value in zip(self.partials, values, strict=True):
+                write_rows(path, int(rows[begin]) - self.first_row, value[begin:end])
+        return {"row": rows}
 
 
 def pool_size(ray) -> int:
@@ -182,9 +222,12 @@ class Session:
         context.print_on_execution_start = False
         actors = args.ray_actors or pool_size(ray)
         threads = max(1, int(ray.cluster_resources().get("CPU", 1)) // actors)
-        items = [{"chunk": c, "begin": first_row + b, "end": first_row + e} for c, b, e in chunks]
-        if not items:
+        if not chunks:
             return
+        if isinstance(columns[0], ImageFolder):
+            yield from self.compute_images(partials, columns[0], chunks, first_row, batch_size, actors, threads)
+            return
+        items = [{"chunk": c, "begin": first_row + b, "end": first_row + e} for c, b, e in chunks]
         dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
             ChunkExtractor,
             batch_size=1,
@@ -205,3 +248,41 @@ class Session:
         for block in dataset.iter_batches(batch_size=None, batch_format="numpy", prefetch_batches=0):
             for chunk in block["chunk"]:
                 yield int(chunk), None
+
+    def compute_images(self, partials, folder: ImageFolder, chunks, first_row: int, batch_size: int, actors: int,
+                       threads: int):
+        """The same for a folder of images: Ray Data's image reader decodes the files of the chunks
+        still to do; a chunk is reported once every one of its rows is written."""
+        ray, args = self.ray, self.args
+        rows = {path: first_row + begin + offset for _, begin, end in chunks
+                for offset, path in enumerate(folder.paths(first_row + begin, first_row + end))}
+        left = {chunk: end - begin for chunk, begin, end in chunks}
+        begins = [first_row + begin for _, begin, _ in chunks]  # in order: chunks are listed in order
+        # the readers ask for no CPU: the actor pool may hold every CPU (--ray-actors), and readers
+        # waiting for one would starve the pipeline; Ray Data's backpressure still bounds how much is read ahead
+        dataset = ray.data.read_images(
+            list(rows), mode=folder.spec.mode, include_paths=True, file_extensions=None, num_cpus=0
+        ).map_batches(
+            ImageExtractor,
+            batch_size=batch_size,
+            fn_constructor_args=(
+                str(Path(args.model).resolve()),
+                args.layers,
+                args.merge_inputs,
+                args.unsafe,
+                folder.spec,
+                rows,
+                batch_size,
+                [str(path.resolve()) for path in partials],
+                first_row,
+                threads,
+            ),
+            compute=ray.data.ActorPoolStrategy(size=actors),
+            num_cpus=1,
+        )
+        for block in dataset.iter_batches(batch_size=None, batch_format="numpy", prefetch_batches=0):
+            for row in block["row"]:
+                chunk = chunks[bisect.bisect_right(begins, int(row)) - 1][0]
+                left[chunk] -= 1
+                if not left[chunk]:
+                    yield chunk, None

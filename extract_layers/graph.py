@@ -25,12 +25,35 @@ class Target:
     tensor: object = field(repr=False)
 
 
+def members(model) -> list:
+    """The layers of `model` and, in a functional model, its operations that are not layers (the
+    `Add` of `x + y`, `keras.ops.concatenate`, ...), in the order the graph runs them."""
+    return list(getattr(model, "operations", None) or model.layers)
+
+
+def find(model, name: str):
+    """The layer or operation of `model` called `name` (Keras keeps names unique in a model), or None."""
+    return next((op for op in members(model) if op.name == name), None)
+
+
+def tensor_inputs(op) -> list:
+    """The tensors `op` takes in the model (several for a merge); [] when it has none."""
+    import keras
+
+    if isinstance(op, keras.layers.InputLayer):
+        return []
+    try:
+        return keras.tree.flatten(op.input)
+    except (ValueError, AttributeError):
+        return []
+
+
 def layer_paths(model, prefix: str = "") -> list[str]:
-    """Every layer of `model`, nested models included, as paths."""
+    """Every layer and operation of `model`, nested models included, as paths."""
     import keras
 
     paths = []
-    for layer in model.layers:
+    for layer in members(model):
         paths.append(f"{prefix}{layer.name}")
         if isinstance(layer, keras.Model):
             paths.extend(layer_paths(layer, f"{prefix}{layer.name}/"))
@@ -38,22 +61,16 @@ def layer_paths(model, prefix: str = "") -> list[str]:
 
 
 def merge_paths(model, prefix: str = "") -> list[str]:
-    """Paths of layers that take several tensors (Concatenate, Add, ...): candidates for merges."""
+    """Paths of layers and operations that take several tensors (Concatenate, Add, x + y, ...):
+    candidates for merges."""
     import keras
 
     paths = []
-    for layer in model.layers:
+    for layer in members(model):
         if isinstance(layer, keras.Model):
             paths.extend(merge_paths(layer, f"{prefix}{layer.name}/"))
-        elif isinstance(layer, keras.layers.InputLayer):
-            continue
-        else:
-            try:
-                inputs = layer.input
-            except (ValueError, AttributeError):
-                continue
-            if isinstance(inputs, list | tuple) and len(inputs) > 1:
-                paths.append(f"{prefix}{layer.name}")
+        elif len(tensor_inputs(layer)) > 1:
+            paths.append(f"{prefix}{layer.name}")
     return paths
 
 
@@ -91,7 +108,7 @@ def producer_names(model, merge) -> list[str]:
     import keras
 
     by_tensor = {}
-    for layer in model.layers:
+    for layer in members(model):
         try:
             outputs = layer.output
         except (ValueError, AttributeError):
@@ -116,13 +133,12 @@ def resolve(model, layers: list[str], merges: list[str]) -> dict:
     for kind, path in [("layer", p) for p in layers] + [("merge", p) for p in merges]:
         owner, parts = model, path.split("/")
         for depth, part in enumerate(parts):
-            names = [layer.name for layer in owner.layers]
-            if part not in names:
+            layer = find(owner, part)
+            if layer is None:
                 candidates = layer_paths(model) if kind == "layer" else merge_paths(model)
                 raise UsageError(
                     suggest(path, candidates, "layer" if kind == "layer" else "merge layer")
                 )
-            layer = owner.get_layer(part)
             if depth < len(parts) - 1 and not isinstance(layer, keras.Model):
                 raise UsageError(
                     f"cannot use {path!r}: {'/'.join(parts[: depth + 1])} is a {type(layer).__name__}, "
@@ -131,8 +147,7 @@ def resolve(model, layers: list[str], merges: list[str]) -> dict:
             if depth < len(parts) - 1:
                 owner = layer
         if kind == "merge":
-            inputs = layer.input if not isinstance(layer, keras.layers.InputLayer) else None
-            if not isinstance(inputs, list | tuple) or len(inputs) < 2:
+            if len(tensor_inputs(layer)) < 2:
                 close = difflib.get_close_matches(path, merge_paths(model), n=5, cutoff=0.0)
                 raise UsageError(
                     f"{path!r} is a {type(layer).__name__} with one input, not a merge layer; "
@@ -183,7 +198,8 @@ def collect(base, grouped: dict) -> tuple[list, list]:
         calls[layer.name] = calls.get(layer.name, 0) + 1
         if calls[layer.name] > 1:
             raise UsageError(
-                f"{layer.name} is called more than once in the model; which call is meant is ambiguous"
+                f"{layer.name} is called more than once in the model, and a name cannot say which call is "
+                "meant: extract-layers MODEL --list says what to do instead"
             )
         nested = [r for r in requests if r[1]]
         for kind, _, path in [r for r in requests if not r[1]]:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .graph import UsageError
+from .images import ImageFolder
 
 
 @dataclass
@@ -86,10 +87,13 @@ def npz_columns(path: Path) -> list[Column]:
     return columns
 
 
-def parse_inputs(specs: list[str]) -> list[Column]:
-    """`FILE.npy`, `FILE.npz` or `NAME=FILE.npy ...` as columns (names checked later, against the model)."""
+def parse_inputs(specs: list[str], out: Path | None = None) -> list[Column | ImageFolder]:
+    """`FILE.npy`, `FILE.npz`, `NAME=FILE.npy ...` or a folder of images as columns (names checked
+    later, against the model; a folder's files are checked in the background)."""
     if len(specs) == 1 and "=" not in specs[0]:
         path = Path(specs[0])
+        if path.is_dir():
+            return [ImageFolder.open(path, out)]
         if not path.is_file():
             raise UsageError(f"inputs file not found: {path}")
         path = path.resolve()  # the Ray engine's actors may run in another working directory
@@ -105,6 +109,8 @@ def parse_inputs(specs: list[str]) -> list[Column]:
             raise UsageError(f"inputs: input {name!r} is given twice")
         seen.add(name)
         path = Path(file)
+        if path.is_dir():
+            raise UsageError(f"inputs: {spec}: a folder of images can only be the one input of a one-input model")
         if not path.is_file():
             raise UsageError(f"inputs file not found for {name!r}: {path}")
         columns.append(npy_column(name, path.resolve()))
@@ -120,12 +126,15 @@ def match_inputs(columns: list[Column], model_inputs: list) -> list[Column]:
                 f"the model has {len(names)} inputs ({', '.join(names)}): give NAME=FILE.npy for each, "
                 "or one .npz whose keys are these names"
             )
-        columns = [
-            Column(
-                names[0],
-                *[getattr(columns[0], f) for f in ("path", "offset", "shape", "dtype", "key")],
-            )
-        ]
+        if isinstance(columns[0], ImageFolder):
+            columns[0].name = names[0]
+        else:
+            columns = [
+                Column(
+                    names[0],
+                    *[getattr(columns[0], f) for f in ("path", "offset", "shape", "dtype", "key")],
+                )
+            ]
     given = {c.name: c for c in columns}
     missing = [n for n in names if n not in given]
     unknown = [n for n in given if n not in names]
@@ -165,8 +174,10 @@ def compressed_member(path: Path, key: str) -> np.ndarray:
         return archive[key]
 
 
-def read_rows(column: Column, start: int, stop: int, dtype) -> np.ndarray:
+def read_rows(column: Column | ImageFolder, start: int, stop: int, dtype) -> np.ndarray:
     """Rows start..stop of a column, as a fresh array of `dtype` (only that window is mapped)."""
+    if isinstance(column, ImageFolder):
+        return column.read(start, stop, dtype)
     if column.offset is None:
         return np.asarray(compressed_member(column.path, column.key)[start:stop], dtype=dtype)
     row_bytes = int(np.prod(column.shape[1:], dtype=np.int64)) * column.dtype.itemsize
@@ -218,12 +229,16 @@ def file_signature(path: Path) -> list:
 class Outputs:
     """The output files of one run (one shard), their partial versions and the progress record."""
 
-    def __init__(self, folder: Path, stems: list[str], shard_index: int, num_shards: int):
+    def __init__(self, folder: Path, stems: list[str], shard_index: int, num_shards: int,
+                 listing: list[str] | None = None):
         suffix = f".shard-{shard_index:05d}-of-{num_shards:05d}" if num_shards > 1 else ""
         self.folder = folder
         self.stems = stems
         self.final = {s: folder / f"{s}{suffix}.npy" for s in stems}
         self.partial = {s: folder / f"{s}{suffix}.npy.partial" for s in stems}
+        # the input files of an image folder, one per row, in row order (files.txt)
+        self.listing = listing
+        self.listing_file = folder / f"files{suffix}.txt" if listing is not None else None
         self.progress_file = folder / f".extract_layers{suffix}.progress.json"
         self.progress: dict = {}
 
@@ -236,7 +251,7 @@ class Outputs:
         Every refusal is a UsageError (one line, exit 2) raised before anything is written: no
         complete output and no other run's interrupted work is ever kept or dropped silently.
         """
-        complete = [str(p) for p in self.final.values() if p.exists()]
+        complete = [str(p) for p in [*self.final.values(), self.listing_file] if p is not None and p.exists()]
         recorded = (
             json.loads(self.progress_file.read_text()) if self.progress_file.exists() else None
         )
@@ -277,7 +292,7 @@ class Outputs:
                         f"({', '.join(self.final[s].name for s in stale)}): "
                         "pass --overwrite to replace them"
                     )
-            if recorded is None and len(complete) == len(self.final):
+            if recorded is None and len(complete) == len(self.final) + (self.listing is not None):
                 return False
             if recorded is None and complete:
                 raise UsageError(
@@ -384,6 +399,11 @@ class Outputs:
         shapes = {}
         for stem in self.stems:
             shapes[stem] = tuple(np.load(self.partial[stem], mmap_mode="r").shape)
+        if self.listing_file is not None:
+            partial = self.listing_file.with_name(self.listing_file.name + ".partial")
+            with open(partial, "w", encoding="utf-8", errors="surrogateescape") as listing:
+                listing.writelines(f"{name}\n" for name in self.listing)
+            os.replace(partial, self.listing_file)
         for stem in self.stems:
             os.replace(self.partial[stem], self.final[stem])
         self.progress["complete"] = True  # kept as a record of which run computed which chunk

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import tempfile
+import zipfile
+from pathlib import Path
 
 from .graph import UsageError
 
@@ -54,3 +57,60 @@ def import_keras():
         import keras
 
     return keras
+
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def check_model_file(path: Path) -> None:
+    """Refuse what Keras would misreport: a missing file, or a `.keras` file that is no zip archive
+    (Keras says "File not found" for a file that is there)."""
+    if not path.is_file():
+        raise UsageError(f"model file not found: {path}")
+    if path.suffix != ".keras" or zipfile.is_zipfile(path):
+        return
+    with open(path, "rb") as file:
+        head = file.read(len(HDF5_SIGNATURE))
+    if head == HDF5_SIGNATURE:
+        raise UsageError(f"cannot load {path}: it is an HDF5 model (model.save('model.h5')) under a .keras name; "
+                         "rename it to .h5")
+    what = "empty" if not head else "not a zip archive"
+    raise UsageError(f"cannot load {path}: the file is {what}, and a .keras model is a zip archive written by "
+                     "model.save('model.keras') (a download or copy cut short?)")
+
+
+SAFE_MODE = re.compile(r"Requested the (.+?)\. This carries a potential risk")
+
+
+def load_model(path: Path, unsafe: bool):
+    """keras.models.load_model, where every failure is one line saying what to do."""
+    import keras
+
+    try:
+        return keras.models.load_model(path, safe_mode=not unsafe)
+    except Exception as err:  # noqa: BLE001  (any failure to load is the file's, said in one line)
+        raise UsageError(load_refusal(path, err, unsafe)) from None
+
+
+def load_refusal(path: Path, err: BaseException, unsafe: bool) -> str:
+    chain = []
+    while err is not None and len(chain) < 20:
+        chain.append(err)
+        err = err.__cause__ or err.__context__
+    for error in chain:
+        refused = SAFE_MODE.search(str(error))
+        if refused:  # Keras's advice names safe_mode=False; the option here is --unsafe
+            return (f"cannot load {path}: Keras refuses the {refused.group(1)} by default, as loading it "
+                    "could run any code; if you trust the file, pass --unsafe")
+    for error in chain:
+        if isinstance(error, NameError) and unsafe:
+            return (f"cannot load {path}: a Lambda's Python lambda uses {error.name or 'a name'} ({error}), "
+                    "and a lambda rebuilt from a file sees none of the imports it was written with, even with "
+                    "--unsafe: replace the Lambda with a registered layer")
+        if isinstance(error, KeyError) and "config.json" in str(error):
+            return f"cannot load {path}: a zip archive, but not a saved Keras model (it holds no config.json)"
+    first = chain[0]
+    lines = str(first).splitlines()
+    if lines and lines[0].startswith("Exception encountered when calling") and len(chain) > 1:
+        first, lines = chain[1], str(chain[1]).splitlines()
+    return f"cannot load {path}: {lines[0] if lines else type(first).__name__}"

@@ -21,9 +21,12 @@ def check_results(results: dict) -> None:
     assert KEYS <= results.keys()
     for key in KEYS - {"peak_rss_mb"}:
         assert isinstance(results[key], float) and results[key] > 0, key
-    sizes = [int(size) for size in results["peak_rss_mb"]]
-    assert len(sizes) == 2 and sizes[1] == 10 * sizes[0]
-    assert all(mb > 0 for mb in results["peak_rss_mb"].values())
+    for peaks in (results["peak_rss_mb"], results["image_peak_rss_mb"]):  # arrays, a folder of images
+        sizes = [int(size) for size in peaks]
+        assert len(sizes) == 2 and sizes[1] == 10 * sizes[0]
+        assert all(mb > 0 for mb in peaks.values())
+    assert results["image_program_vs_plain"] > 0
+    assert {"program_local", results["image_baseline"]} <= set(results["image_wall_s_by_size"][str(sizes[0])])
 
 
 @pytest.mark.benchmark  # a minute and a half on 2 cores: it runs in the extraction lane of .ci/run
@@ -32,7 +35,10 @@ def test_quick_run_prints_json_on_its_last_line() -> None:
         [*BENCHMARK, "--quick", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    check_results(json.loads(result.stdout.strip().splitlines()[-1]))
+    results = json.loads(result.stdout.strip().splitlines()[-1])
+    check_results(results)
+    # the program's own check of every file, timed; the page's paragraph under (g) is built from it
+    assert 0 < results["image_check_ms_per_file"] < 1000 and results["image_checks_in"]
 
 
 def test_saved_results_shown_on_the_site_are_complete() -> None:

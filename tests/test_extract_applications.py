@@ -93,3 +93,23 @@ def test_resnet50_add_merges(tmp_path: Path) -> None:
             names = [previous, merge.replace("_add", "_3_bn")]
         expected |= {f"{merge}.in{i}.{name}": value for i, (name, value) in enumerate(zip(names, values, strict=True))}
     check(out, expected)
+
+
+def test_convnext_residual_adds_are_operations_listed_and_extracted(tmp_path: Path, capsys) -> None:
+    # ConvNeXt's residual merges are `x + y`: Add operations, not layers, beside nested Sequential models
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.applications.ConvNeXtTiny(weights=None, input_shape=(32, 32, 3), classes=10)
+    adds = [op for op in model.operations if type(op).__name__ == "Add" and not isinstance(op, keras.layers.Layer)]
+    assert len(adds) == 18 and not any(type(layer).__name__ == "Add" for layer in model.layers)
+    x = images(32)
+    out = extract(tmp_path, model, x, "--merge-inputs", adds[3].name)
+    assert main([str(tmp_path / "model.keras"), "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert "18 merges in model 'convnext_tiny' (0 layers, 18 operations)" in listing
+    assert f"{adds[3].name}  Add operation, 2 inputs -> (None, 4, 4, 192)\n  --merge-inputs {adds[3].name}\n" in listing
+    values = keras.Model(model.input, list(adds[3].input)).predict_on_batch(x)
+    producers = ["convnext_tiny_downsampling_block_0", "convnext_tiny_stage_1_block_0_identity"]
+    check(out, {f"{adds[3].name}.in{i}.{name}": value
+                for i, (name, value) in enumerate(zip(producers, values, strict=True))})

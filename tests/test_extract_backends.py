@@ -64,16 +64,38 @@ def test_local_engine_agrees_with_tensorflow(reference: dict, backend: str) -> N
         np.testing.assert_allclose(ours, theirs, atol=1e-5, rtol=1e-5, err_msg=name)
 
 
+def run_on(backend: str, args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PROGRAM, *args], capture_output=True, text=True, timeout=600,
+                          env=os.environ | {"KERAS_BACKEND": backend} | env)
+
+
 @pytest.mark.backends
-@pytest.mark.parametrize("backend", ["jax", "torch"])
-def test_mirrored_strategy_is_refused_with_what_to_do_instead(reference: dict, backend: str, tmp_path: Path) -> None:
-    if importlib.util.find_spec(backend) is None:
-        pytest.skip(f"{backend} is not installed: pip install -r requirements-backends.txt")
-    result = subprocess.run(
-        [*PROGRAM, *reference["args"], "--out", str(tmp_path / "o"), "--logical-cpus", "2"],
-        capture_output=True, text=True, timeout=600, env=os.environ | {"KERAS_BACKEND": backend},
-    )
+def test_jax_data_parallel_on_two_devices_writes_the_rows_of_one(reference: dict, tmp_path: Path) -> None:
+    # keras.distribution.DataParallel over two host devices: predict splits each batch in two
+    if importlib.util.find_spec("jax") is None:
+        pytest.skip("jax is not installed: pip install -r requirements-backends.txt")
+    one = run_on("jax", [*reference["args"], "--out", str(tmp_path / "one")])
+    assert one.returncode == 0 and one.stderr == "", one.stderr[-3000:]
+    two = run_on("jax", [*reference["args"], "--out", str(tmp_path / "two")],
+                 XLA_FLAGS="--xla_force_host_platform_device_count=2")
+    assert two.returncode == 0, two.stderr[-3000:]
+    assert two.stderr == "running under keras.distribution.DataParallel on 2 devices, batch size 4\n", two.stderr
+    split = run_on("jax", [*reference["args"], "--out", str(tmp_path / "split"), "--logical-cpus", "2"])
+    assert split.returncode == 0, split.stderr[-3000:]
+    assert "DataParallel on 2 devices" in split.stderr
+    for name in NAMES:
+        single = np.load(tmp_path / "one" / f"{name}.npy")
+        for other in ("two", "split"):
+            np.testing.assert_array_equal(np.load(tmp_path / other / f"{name}.npy"), single, err_msg=f"{other} {name}")
+
+
+@pytest.mark.backends
+def test_logical_cpus_on_torch_is_refused_with_what_to_do_instead(reference: dict, tmp_path: Path) -> None:
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch is not installed: pip install -r requirements-backends.txt")
+    result = run_on("torch", [*reference["args"], "--out", str(tmp_path / "o"), "--logical-cpus", "2"])
     assert result.returncode == 2
-    expected = f"--logical-cpus uses TensorFlow's MirroredStrategy; on {backend} run one process per device"
-    assert expected in result.stderr
+    assert result.stderr == (
+        "extract_layers: error: --logical-cpus splits the CPU for TensorFlow's MirroredStrategy or JAX's "
+        "DataParallel; on torch run one process per device with --num-shards, or use --engine ray\n"), result.stderr
     assert not (tmp_path / "o").exists()

@@ -238,20 +238,21 @@ def test_help_documents_every_option() -> None:
     from extract_layers import cli
 
     parser_actions = []
-    original = cli.argparse.ArgumentParser.parse_args
+    original = cli.argparse.ArgumentParser.parse_known_args  # what every parse_*args calls
 
-    def capture(self, argv=None, namespace=None):
+    def capture(self, args=None, namespace=None):
         parser_actions.extend(self._actions)
         raise SystemExit(0)
 
-    cli.argparse.ArgumentParser.parse_args = capture
+    cli.argparse.ArgumentParser.parse_known_args = capture
     try:
         with pytest.raises(SystemExit):
             cli.parse_args(["--help"])
     finally:
-        cli.argparse.ArgumentParser.parse_args = original
+        cli.argparse.ArgumentParser.parse_known_args = original
     options = [a for a in parser_actions if a.option_strings and a.dest != "help"]
-    assert {o.dest for o in options} >= {"layers", "merge_inputs", "resume", "overwrite", "engine", "ray_address"}
+    assert {o.dest for o in options} >= {"layers", "merge_inputs", "resume", "overwrite", "engine", "ray_address",
+                                         "list", "image_size", "crop", "resize", "scale", "offset", "skip_bad_files"}
     assert all(o.help and len(o.help) > 10 for o in options), [o.dest for o in options if not o.help]
 
 

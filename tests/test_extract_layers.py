@@ -233,3 +233,77 @@ def test_interrupted_before_any_chunk_says_there_is_nothing_to_resume(
     result = run(saved["model"], saved["inputs"], "--layers", "stem", "--out", str(tmp_path / "out"))
     assert result.returncode == 130
     assert result.stderr == "extract_layers: interrupted; no chunk was written, nothing to resume\n"
+
+
+@pytest.fixture(scope="module")
+def lambdas(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Models holding a Python lambda: one that names no module, one that calls keras.ops."""
+    import keras
+
+    folder = tmp_path_factory.mktemp("lambdas")
+    x = keras.Input((3,), name="x")
+    keras.Model(x, keras.layers.Lambda(lambda t: t * 2, name="double")(x)).save(folder / "double.keras")
+    # as a user's script writes it: `keras` imported at the top, a global of the lambda
+    script = ("import keras\nx = keras.Input((3,), name='x')\n"
+              "model = keras.Model(x, keras.layers.Lambda(lambda t: keras.ops.square(t), name='square')(x))\n"
+              f"model.save({str(folder / 'square.keras')!r})\n")
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, timeout=300)
+    np.save(folder / "x.npy", np.arange(6, dtype="float32").reshape(2, 3))
+    return {"folder": folder, "x": str(folder / "x.npy")}
+
+
+def test_a_lambda_is_refused_naming_the_option_that_loads_it(lambdas: dict, tmp_path: Path, run) -> None:
+    model = str(lambdas["folder"] / "double.keras")
+    result = run(model, lambdas["x"], "--layers", "double", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"extract_layers: error: cannot load {model}: Keras refuses the deserialization of a `Lambda` layer whose "
+        "`function` is a Python lambda by default, as loading it could run any code; if you trust the file, pass "
+        "--unsafe\n"), result.stderr
+    assert "safe_mode" not in result.stderr and not (tmp_path / "out").exists()
+    result = run(model, lambdas["x"], "--layers", "double", "--out", str(tmp_path / "out"), "--unsafe")
+    assert result.returncode == 0, result.stderr
+    assert np.array_equal(np.load(tmp_path / "out" / "double.npy"), np.load(lambdas["x"]) * 2)
+
+
+def test_a_lambda_naming_a_module_is_one_line_even_with_unsafe(lambdas: dict, tmp_path: Path) -> None:
+    # a process of its own: the exit status and stderr of the real command, no traceback
+    model = str(lambdas["folder"] / "square.keras")
+    result = subprocess.run([*PROGRAM, model, lambdas["x"], "--layers", "square", "--out", str(tmp_path / "out"),
+                             "--unsafe", "--no-progress"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr == (
+        f"extract_layers: error: cannot load {model}: a Lambda's Python lambda uses keras (name 'keras' is not "
+        "defined), and a lambda rebuilt from a file sees none of the imports it was written with, even with "
+        "--unsafe: replace the Lambda with a registered layer\n"), result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty, and a .keras model is a zip archive written by model.save('model.keras') "
+              "(a download or copy cut short?)"),
+        (b"<html>404</html>", "the file is not a zip archive, and a .keras model is a zip archive written by "
+                              "model.save('model.keras') (a download or copy cut short?)"),
+        (b"\x89HDF\r\n\x1a\n" + bytes(64), "it is an HDF5 model (model.save('model.h5')) under a .keras name; "
+                                           "rename it to .h5"),
+        ("zip", "a zip archive, but not a saved Keras model (it holds no config.json)"),
+    ],
+    ids=["empty", "not-a-zip", "hdf5", "zip-without-config"],
+)
+def test_a_keras_file_that_is_no_model_is_named_for_what_it_is(
+    saved: dict, tmp_path: Path, run, content, message: str
+) -> None:
+    model = tmp_path / "model.keras"
+    if content == "zip":
+        import zipfile
+
+        with zipfile.ZipFile(model, "w") as archive:
+            archive.writestr("notes.txt", "hello")
+    else:
+        model.write_bytes(content)
+    result = run(str(model), saved["inputs"], "--layers", "stem", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr == f"extract_layers: error: cannot load {model}: {message}\n", result.stderr
+    assert "File not found" not in result.stderr and not (tmp_path / "out").exists()

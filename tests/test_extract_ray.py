@@ -137,6 +137,45 @@ def test_an_address_where_something_else_listens_is_refused_after_the_join_limit
     assert not (tmp_path / "out").exists()
 
 
+@pytest.fixture(scope="module")
+def image_folder(saved: dict) -> Path:
+    """37 images of several sizes and kinds, in a subfolder too: decoded, converted to RGB and resized."""
+    from PIL import Image
+
+    photos = saved["folder"] / "photos"
+    (photos / "sub").mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    for index in range(37):
+        height, width = (int(n) for n in rng.integers(4, 30, 2))
+        channels = (1, 3, 4 if index % 2 else 3)[index % 3]  # JPEG holds no alpha
+        pixels = rng.integers(0, 256, (height, width, channels), dtype=np.uint8).squeeze(-1 if channels == 1 else ())
+        folder = photos / "sub" if index % 4 == 0 else photos
+        Image.fromarray(pixels).save(folder / f"{index:02d}.{'png' if index % 2 else 'jpg'}")
+    return photos
+
+
+@needs_ray
+@pytest.mark.ray
+def test_ray_reads_an_image_folder_into_the_local_engines_rows(saved: dict, image_folder: Path, tmp_path: Path) -> None:
+    # Ray Data's read_images decodes; the rows (the model's input itself) are the local engine's,
+    # byte for byte, and so is the list of files. Ray Data forms the batches itself, so what the
+    # model computes from the same rows may differ by float rounding
+    args = [saved["args"][0], image_folder, "--layers", "image", "head", "--merge-inputs", "merge", "--batch-size", "4",
+            "--crop", "center", "--scale", "1/255"]
+    local = run(*args, "--out", tmp_path / "local")
+    assert local.returncode == 0, local.stderr[-3000:]
+    result = run(*args, "--out", tmp_path / "ray", "--engine", "ray", "--ray-actors", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr == "", result.stderr
+    rows = np.load(tmp_path / "ray" / "image.npy")
+    assert rows.shape == (37, 6, 6, 3) and np.array_equal(rows, np.load(tmp_path / "local" / "image.npy"))
+    for name in NAMES:
+        ours, theirs = np.load(tmp_path / "ray" / f"{name}.npy"), np.load(tmp_path / "local" / f"{name}.npy")
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6, err_msg=name)
+    assert (tmp_path / "ray" / "files.txt").read_text() == (tmp_path / "local" / "files.txt").read_text()
+    assert (tmp_path / "ray" / "files.txt").read_text().splitlines()[:2] == ["01.png", "02.jpg"]
+
+
 def test_actor_pool_counts_the_cluster_and_leaves_a_cpu_for_ray_data() -> None:
     from extract_layers.engine_ray import pool_size
 
