@@ -233,12 +233,13 @@ class Outputs:
                  listing: list[str] | None = None):
         suffix = f".shard-{shard_index:05d}-of-{num_shards:05d}" if num_shards > 1 else ""
         self.folder = folder
+        self.suffix = suffix
         self.stems = stems
         self.final = {s: folder / f"{s}{suffix}.npy" for s in stems}
         self.partial = {s: folder / f"{s}{suffix}.npy.partial" for s in stems}
-        # the input files of an image folder, one per row, in row order (files.txt)
+        # the input files of an image folder, one per row, in row order (files.txt); None: arrays
         self.listing = listing
-        self.listing_file = folder / f"files{suffix}.txt" if listing is not None else None
+        self.listing_file = folder / f"files{suffix}.txt"
         self.progress_file = folder / f".extract_layers{suffix}.progress.json"
         self.progress: dict = {}
 
@@ -251,16 +252,22 @@ class Outputs:
         Every refusal is a UsageError (one line, exit 2) raised before anything is written: no
         complete output and no other run's interrupted work is ever kept or dropped silently.
         """
-        complete = [str(p) for p in [*self.final.values(), self.listing_file] if p is not None and p.exists()]
+        listed = self.listed_on_disk()
+        # files.txt is replaced (another list of images) or removed (arrays) only by --overwrite
+        listing_differs = listed is not None and listed != self.listing
+        complete = [str(p) for p in self.final.values() if p.exists()]
+        complete += [str(self.listing_file)] if listing_differs else []
         recorded = (
             json.loads(self.progress_file.read_text()) if self.progress_file.exists() else None
         )
         self.previous = None  # a finished run's record, put back if this run fails before any chunk
         made: dict = {}
         history: list = []
+        if recorded:
+            made = recorded_made(recorded) if recorded.get("complete") else dict(recorded.get("made", {}))
+        self.check_listing(listed, [s for s in made if s not in self.stems and self.file_of(s).exists()])
         if recorded and recorded.get("complete"):
             self.previous = recorded
-            made = recorded_made(recorded)
             if same_run(recorded["signature"], signature) and recorded["total"] == total:
                 history = recorded["runs"]  # the history of these outputs goes on
             recorded = None
@@ -292,7 +299,8 @@ class Outputs:
                         f"({', '.join(self.final[s].name for s in stale)}): "
                         "pass --overwrite to replace them"
                     )
-            if recorded is None and len(complete) == len(self.final) + (self.listing is not None):
+            listing_done = listed == self.listing or (self.listing is None and listed is None)
+            if recorded is None and len(complete) == len(self.final) and listing_done:
                 return False
             if recorded is None and complete:
                 raise UsageError(
@@ -348,6 +356,34 @@ class Outputs:
         self.source = source
         return True
 
+    def listed_on_disk(self) -> list[str] | None:
+        """The files files.txt lists, one per row, or None when there is no files.txt."""
+        try:
+            text = self.listing_file.read_text(encoding="utf-8", errors="surrogateescape")
+        except FileNotFoundError:
+            return None
+        return text.splitlines()
+
+    def file_of(self, stem: str) -> Path:
+        return self.folder / f"{stem}{self.suffix}.npy"
+
+    def check_listing(self, listed: list[str] | None, others: list[str]) -> None:
+        """files.txt describes the rows of every .npy beside it: refuse a run whose rows come from
+        other files than those of the complete outputs it leaves in the folder (`others`)."""
+        if not others or listed == self.listing:
+            return
+        names = ", ".join(self.file_of(s).name for s in others)
+        if listed is None:  # the outputs left have no list of files
+            raise UsageError(
+                f"{names} in {self.folder} were made from other inputs, and {self.listing_file.name} would "
+                "list the images of this run's rows only: give another --out"
+            )
+        what = "arrays" if self.listing is None else "another list of images"
+        raise UsageError(
+            f"{self.listing_file} lists the images of the rows of {names}, which this run leaves in place, "
+            f"but this run's rows come from {what}: give another --out"
+        )
+
     def pending(self) -> list[int]:
         done = set(self.progress["done"])
         return [c for c in range(self.progress["chunks"]) if c not in done]
@@ -399,11 +435,13 @@ class Outputs:
         shapes = {}
         for stem in self.stems:
             shapes[stem] = tuple(np.load(self.partial[stem], mmap_mode="r").shape)
-        if self.listing_file is not None:
+        if self.listing is not None:
             partial = self.listing_file.with_name(self.listing_file.name + ".partial")
             with open(partial, "w", encoding="utf-8", errors="surrogateescape") as listing:
                 listing.writelines(f"{name}\n" for name in self.listing)
             os.replace(partial, self.listing_file)
+        else:  # rows from arrays: a files.txt left by an earlier run (--overwrite) lists no row now
+            self.listing_file.unlink(missing_ok=True)
         for stem in self.stems:
             os.replace(self.partial[stem], self.final[stem])
         self.progress["complete"] = True  # kept as a record of which run computed which chunk

@@ -186,6 +186,35 @@ def test_existing_file_list_is_kept_unless_overwrite(saved: dict, tmp_path: Path
     assert (tmp_path / "files.txt").read_text() == "mine\n"
 
 
+def test_file_list_always_describes_the_rows_beside_it(saved: dict, tmp_path: Path, capsys) -> None:
+    out, model, photos = tmp_path / "out", saved["model"], saved["photos"]
+    code, _, err = extract(capsys, model, photos, "--merge-inputs", "merge", "--out", out)
+    assert code == 0, err
+    # a layer from the same folder joins the same --out, as it does for arrays; files.txt is the same
+    code, _, err = extract(capsys, model, photos, "--layers", "head", "--out", out)
+    assert code == 0, err
+    assert (out / "files.txt").read_text().splitlines() == saved["names"]
+    code, _, err = extract(capsys, model, photos, "--layers", "pool", "--out", out, "--resume")
+    assert code == 0 and (out / "pool.npy").exists(), err
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    # rows from arrays, or from other images, beside outputs made from photos/: refused, even with --overwrite
+    arrays = tmp_path / "rows.npy"
+    np.save(arrays, expected_rows(photos, saved["names"])[:5])
+    for inputs, what in ((arrays, "arrays"), (photos / "b_sub", "another list of images")):
+        code, _, err = extract(capsys, model, inputs, "--layers", "head", "--out", out, "--overwrite")
+        assert code == 2 and err.count("\n") == 1 and f"rows come from {what}" in err, err
+        assert "merge.in0.a.npy" in err and "another --out" in err, err
+        assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    # replacing every output with rows from arrays removes files.txt, which would list no row
+    code, _, err = extract(capsys, model, arrays, "--layers", "head", "pool", "--merge-inputs", "merge", "--out",
+                           out, "--overwrite")
+    assert code == 0 and not (out / "files.txt").exists() and len(np.load(out / "head.npy")) == 5, err
+    # and images added beside outputs made from arrays: refused, files.txt would not list their rows
+    code, _, err = extract(capsys, model, photos, "--layers", "image", "--out", out)
+    assert code == 2 and "made from other inputs" in err and "another --out" in err, err
+    assert not (out / "files.txt").exists() and not (out / "image.npy").exists()
+
+
 def test_grayscale_model_and_a_size_given_for_a_model_without_one(tmp_path: Path, capsys, saved: dict) -> None:
     import keras
 
