@@ -241,7 +241,7 @@ def test_grayscale_model_and_a_size_given_for_a_model_without_one(tmp_path: Path
                        "images next time; give an --out outside it"),
         ("arrays", "--crop, --skip-bad-files apply to a folder of images; the inputs are arrays"),
         ("empty", "no image in {empty}"),
-        ("size", "--image-size 8 8: the model's input 'image' takes images of 16x16"),
+        ("size", "--image-size 8 8: the model's input 'image' takes images of 16x16 only: leave out --image-size"),
         ("not-images", "{photos} is a folder of images, but the model's input 'x' takes samples of shape (4,), "
                        "not images (height, width, channels)"),
     ],
@@ -270,6 +270,39 @@ def test_image_refusals_are_one_line(saved: dict, tmp_path: Path, capsys, case: 
     assert code == 2
     assert err == "extract_layers: error: " + message.format(photos=photos, empty=tmp_path / "empty") + "\n"
     assert not out.exists()
+
+
+def test_links_to_folders_are_not_followed_and_broken_links_are_bad_files(
+        saved: dict, tmp_path: Path, capsys) -> None:
+    import shutil
+
+    photos, out = tmp_path / "photos", tmp_path / "out"
+    shutil.copytree(saved["photos"], photos)
+    (photos / "b_sub" / "up").symlink_to("..")  # back into the folder, for ever (and out of it: ../..)
+    (photos / "outside").symlink_to(tmp_path)
+    (photos / "z_image.png").symlink_to(photos / "a.jpg")  # a link to a file is that file
+    code, _, err = extract(capsys, saved["model"], photos, "--layers", "image", "--out", out)
+    assert code == 0, err
+    assert err.splitlines() == [f"extract_layers: not followed: {photos / name}, a link to a folder (links to "
+                                "folders are not read)" for name in ("b_sub/up", "outside")], err
+    names = [*saved["names"], "z_image.png"]
+    assert (out / "files.txt").read_text().splitlines() == names
+    np.testing.assert_array_equal(np.load(out / "image.npy"), expected_rows(photos, names))
+    (photos / "self").symlink_to("self")
+    (photos / "broken").symlink_to("nowhere")
+    code, _, err = extract(capsys, saved["model"], photos, "--layers", "image", "--out", tmp_path / "out2")
+    assert code == 2 and not (tmp_path / "out2").exists()
+    assert err.splitlines()[:2] == [
+        f"extract_layers: error: {photos / 'broken'}: cannot be read (No such file or directory)",
+        f"extract_layers: error: {photos / 'self'}: cannot be read (Too many levels of symbolic links)"], err
+
+
+def test_an_image_size_of_zero_is_refused_in_one_line(saved: dict, tmp_path: Path, capsys) -> None:
+    code, _, err = extract(capsys, saved["model"], saved["photos"], "--layers", "image", "--out", tmp_path / "o",
+                           "--image-size", "0", "16")
+    assert code == 2 and err == ("extract-layers: error: --image-size HEIGHT WIDTH: both must be at least 1 "
+                                 "(pixels) (see --help)\n"), err
+    assert not (tmp_path / "o").exists()
 
 
 def run_command(*args) -> tuple[int, str, str]:
