@@ -57,10 +57,23 @@ def npy_column(name: str, path: Path) -> Column:
     try:
         array = np.load(path, mmap_mode="r")
     except (ValueError, OSError) as err:
+        if is_image(path):
+            raise UsageError(f"{path} is one image; images are read from a folder, one row per image file: "
+                             f"give a folder that holds them (such as {path.parent}{os.sep})") from None
         raise UsageError(f"cannot read {path} as a .npy file: {err}") from None
     if not isinstance(array, np.memmap) or (array.ndim > 1 and not array.flags.c_contiguous):
         raise UsageError(f"{path} is not a plain C-ordered .npy array")
     return Column(name, path, array.offset, array.shape, array.dtype)
+
+
+def is_image(path: Path) -> bool:
+    try:
+        from PIL import Image, UnidentifiedImageError
+
+        with Image.open(path):
+            return True
+    except (ImportError, UnidentifiedImageError, OSError):
+        return False
 
 
 def npz_columns(path: Path) -> list[Column]:
@@ -109,8 +122,12 @@ def parse_inputs(specs: list[str], out: Path | None = None) -> list[Column | Ima
             raise UsageError(f"inputs: input {name!r} is given twice")
         seen.add(name)
         path = Path(file)
+        if path.is_dir() and len(specs) == 1:
+            raise UsageError(f"inputs: {spec}: a folder of images is given alone, without {name}=: "
+                             f"extract-layers MODEL {file} ...")
         if path.is_dir():
-            raise UsageError(f"inputs: {spec}: a folder of images can only be the one input of a one-input model")
+            raise UsageError(f"inputs: {spec}: a folder of images can feed a one-input model only; for a model "
+                             "with several inputs, give NAME=FILE.npy for each")
         if not path.is_file():
             raise UsageError(f"inputs file not found for {name!r}: {path}")
         columns.append(npy_column(name, path.resolve()))
@@ -484,4 +501,24 @@ def differences(sources: list, current: dict) -> str:
         "shard": "another shard",
     }
     keys = [k for k in words if any(k in r and r[k] != current.get(k) for r in sources)]
+    if keys == ["inputs"]:
+        options = sorted({o for r in sources for o in image_options_changed(r["inputs"], current["inputs"])})
+        if options:
+            return f"other image options ({', '.join(options)})"
     return " and ".join(words[k] for k in keys) or "other arguments"
+
+
+# the options behind each field of an image folder's spec (images.ImageSpec.as_list)
+SPEC_OPTIONS = ("--image-size", "--image-size", "the model's channels", "the model's channels", "--crop",
+                "--resize", "--scale", "--offset")
+
+
+def image_options_changed(recorded: list, current: list) -> list[str]:
+    """The image options that differ, where the inputs are the same folder with the same files and
+    only the spec changed (entries: [name, path, count, digest, spec]); else []."""
+    if len(recorded) != 1 or len(current) != 1 or len(recorded[0]) != 5 or len(current[0]) != 5:
+        return []
+    (*was_files, was), (*now_files, now) = recorded[0], current[0]
+    if was_files != now_files or was is None or now is None or len(was) != len(SPEC_OPTIONS):
+        return []
+    return [o for o, a, b in zip(SPEC_OPTIONS, was, now, strict=True) if a != b]

@@ -65,6 +65,9 @@ HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 def check_model_file(path: Path) -> None:
     """Refuse what Keras would misreport: a missing file, or a `.keras` file that is no zip archive
     (Keras says "File not found" for a file that is there)."""
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a saved model: the model (a .keras file) comes first, "
+                         "then the inputs (extract-layers MODEL INPUTS ...)")
     if not path.is_file():
         raise UsageError(f"model file not found: {path}")
     if path.suffix != ".keras" or zipfile.is_zipfile(path):

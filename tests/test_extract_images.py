@@ -170,7 +170,8 @@ def test_resume_with_other_image_options_is_refused(saved: dict, tmp_path: Path,
     before = np.load(tmp_path / "image.npy")
     code, _, err = extract(capsys, saved["model"], saved["photos"], "--layers", "image", "--out", tmp_path,
                            "--resume", "--scale", "1/255")
-    assert code == 2 and "made from other inputs" in err and "--overwrite" in err, err
+    assert code == 2 and err == (f"extract_layers: error: outputs in {tmp_path} were made from other image options "
+                                 "(--scale) (image.npy): pass --overwrite to replace them\n"), err
     np.testing.assert_array_equal(np.load(tmp_path / "image.npy"), before)
     code, _, err = extract(capsys, saved["model"], saved["photos"], "--layers", "image", "--out", tmp_path,
                            "--resume")
@@ -303,6 +304,21 @@ def test_an_image_size_of_zero_is_refused_in_one_line(saved: dict, tmp_path: Pat
     assert code == 2 and err == ("extract-layers: error: --image-size HEIGHT WIDTH: both must be at least 1 "
                                  "(pixels) (see --help)\n"), err
     assert not (tmp_path / "o").exists()
+
+
+def test_refusals_that_point_to_the_fix(saved: dict, tmp_path: Path, capsys) -> None:
+    photos, model, out = saved["photos"], saved["model"], tmp_path / "out"
+    one = photos / "e.png"
+    code, _, err = extract(capsys, model, one, "--layers", "image", "--out", out)  # one image, not its folder
+    assert code == 2 and err == (f"extract_layers: error: {one} is one image; images are read from a folder, one "
+                                 f"row per image file: give a folder that holds them (such as {photos}/)\n"), err
+    code, _, err = extract(capsys, model, f"image={photos}", "--layers", "image", "--out", out)
+    assert code == 2 and err == (f"extract_layers: error: inputs: image={photos}: a folder of images is given alone, "
+                                 f"without image=: extract-layers MODEL {photos} ...\n"), err
+    code, _, err = extract(capsys, photos, "--list")  # the folder where the model goes
+    assert code == 2 and err == (f"extract_layers: error: {photos} is a folder, not a saved model: the model (a "
+                                 ".keras file) comes first, then the inputs (extract-layers MODEL INPUTS ...)\n"), err
+    assert not out.exists()
 
 
 def run_command(*args) -> tuple[int, str, str]:
