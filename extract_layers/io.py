@@ -316,8 +316,7 @@ class Outputs:
                         f"({', '.join(self.final[s].name for s in stale)}): "
                         "pass --overwrite to replace them"
                     )
-            listing_done = listed == self.listing or (self.listing is None and listed is None)
-            if recorded is None and len(complete) == len(self.final) and listing_done:
+            if recorded is None and len(complete) == len(self.final) and listed == self.listing:
                 return False
             if recorded is None and complete:
                 raise UsageError(
@@ -379,7 +378,7 @@ class Outputs:
             text = self.listing_file.read_text(encoding="utf-8", errors="surrogateescape")
         except FileNotFoundError:
             return None
-        return text.splitlines()
+        return text.split("\n")[:-1]  # as written: one name and "\n" per row (a name may hold "\r")
 
     def file_of(self, stem: str) -> Path:
         return self.folder / f"{stem}{self.suffix}.npy"
