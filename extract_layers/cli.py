@@ -240,6 +240,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(
             f"--shard-index must be in 0..{args.num_shards - 1} for --num-shards {args.num_shards}"
         )
+    if args.image_size is not None and min(args.image_size) < 1:
+        parser.error("--image-size HEIGHT WIDTH: both must be at least 1 (pixels)")
     if args.logical_cpus < 1:
         parser.error("--logical-cpus must be at least 1")
     if args.engine != "ray" and (args.ray_address or args.ray_actors):

@@ -10,6 +10,7 @@ the requested layers, so they are connected to the model's own inputs, however d
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -103,23 +104,62 @@ def functional(model):
     return keras.Model(model.inputs, model.outputs, name=model.name)
 
 
-def producer_names(model, merge) -> list[str]:
-    """For each input tensor of `merge` (a layer of `model`), the name of the layer producing it."""
+@dataclass(frozen=True)
+class Produced:
+    """A tensor of the graph: output `index` of `count` of call `call` (1, 2, ...) of the layer or
+    operation `name` (a model input: its Input layer's name)."""
+
+    name: str
+    call: int = 1
+    index: int = 0
+    count: int = 1
+
+    def __str__(self) -> str:
+        """As in file names: `d`, `d.call2` (its second call), `twoout.out1` (its second output)."""
+        return (self.name + (f".call{self.call}" if self.call > 1 else "")
+                + (f".out{self.index}" if self.count > 1 else ""))
+
+
+@dataclass
+class Calls:
+    """What running the graph of a functional model calls: how often each layer or operation is
+    called (by name; Input layers are never called) and what feeds each call. Calls are numbered in
+    the order the graph runs them (deepest first), which need not be the order of the code."""
+
+    count: Counter = field(default_factory=Counter)
+    inputs: dict[tuple[str, int], list[Produced]] = field(default_factory=dict)  # (name, call) -> its inputs
+    shapes: dict[tuple[str, int], list[tuple]] = field(default_factory=dict)  # (name, call) -> their shapes
+
+
+def trace(base) -> Calls:
+    """Run the graph of `base` (functional) again symbolically, recording every call and the call
+    that made each of its input tensors (a nested model is one call, like a layer)."""
     import keras
 
-    by_tensor = {}
-    for layer in members(model):
-        try:
-            outputs = layer.output
-        except (ValueError, AttributeError):
-            continue
-        outputs = outputs if isinstance(outputs, list | tuple) else [outputs]
+    calls = Calls()
+    made: dict[int, Produced] = {}  # by id() of a tensor, kept alive in `kept` while ids are looked up
+    kept: list = []
+    input_names = {id(layer.output): layer.name for layer in base.layers
+                   if isinstance(layer, keras.layers.InputLayer)}
+    fresh = keras.tree.map_structure(lambda t: keras.Input(batch_shape=t.shape, dtype=t.dtype), base.input)
+    for old, new in zip(keras.tree.flatten(base.input), keras.tree.flatten(fresh), strict=True):
+        made[id(new)] = Produced(input_names.get(id(old), old.name))
+
+    def record(op, *args, **kwargs):
+        calls.count[op.name] += 1
+        call = calls.count[op.name]
+        tensors = [t for t in keras.tree.flatten((args, kwargs)) if id(t) in made]
+        calls.inputs[(op.name, call)] = [made[id(t)] for t in tensors]
+        calls.shapes[(op.name, call)] = [tuple(t.shape) for t in tensors]
+        result = op(*args, **kwargs)
+        outputs = keras.tree.flatten(result)
         for index, tensor in enumerate(outputs):
-            by_tensor[id(tensor)] = layer.name if len(outputs) == 1 else f"{layer.name}.out{index}"
-    names = []
-    for index, tensor in enumerate(keras.tree.flatten(merge.input)):
-        names.append(by_tensor.get(id(tensor), f"input{index}"))
-    return names
+            made[id(tensor)] = Produced(op.name, call, index, len(outputs))
+        kept.extend(outputs)
+        return result
+
+    keras.models.clone_model(base, input_tensors=fresh, clone_function=lambda op: op, call_function=record)
+    return calls
 
 
 def resolve(model, layers: list[str], merges: list[str]) -> dict:
@@ -189,6 +229,8 @@ def collect(base, grouped: dict) -> tuple[list, list]:
 
     found: list = []
     calls: dict[str, int] = {}
+    merges_here = any(kind == "merge" and not rest for requests in grouped.values() for kind, rest, _ in requests)
+    traced = trace(base) if merges_here else Calls()
 
     def record(layer, *args, **kwargs):
         result = layer(*args, **kwargs)
@@ -212,8 +254,8 @@ def collect(base, grouped: dict) -> tuple[list, list]:
                 )
             else:
                 tensors = keras.tree.flatten(args[0] if len(args) == 1 else list(args))
-                producers = producer_names(base, layer)
-                stems = [f"{file_stem(path)}.in{i}.{name}" for i, name in enumerate(producers)]
+                stems = [f"{file_stem(path)}.in{i}.{producer}"
+                         for i, producer in enumerate(traced.inputs[(layer.name, 1)])]
             found.append((kind, path, stems, tensors))
         if nested:
             inner = functional(layer)

@@ -119,28 +119,59 @@ def check(path: Path) -> str | None:
         return "not an image (Pillow cannot identify it)"
     except PermissionError:
         return "cannot be read (permission denied)"
+    except OSError as err:
+        if err.errno is not None:  # the system's refusal (a broken link, a loop of links), not Pillow's
+            return f"cannot be read ({err.strerror})"
+        first = (str(err).splitlines() or [type(err).__name__])[0]
+        return f"cannot be decoded ({first})"
     except Exception as err:  # noqa: BLE001  (whatever a broken file makes Pillow raise)
         first = (str(err).splitlines() or [type(err).__name__])[0]
         return f"cannot be decoded ({first})"
     return None
 
 
-def list_files(folder: Path) -> list[tuple[str, int, int]]:
+def list_files(folder: Path, linked_folders: list[str] | None = None) -> list[tuple[str, int, int]]:
     """(path relative to `folder`, size, mtime_ns) of every file under it, hidden ones left out,
-    in the order of the relative paths."""
+    in the order of the relative paths. A link to a file is a file (a broken one, or a loop, is
+    listed too, for the check to refuse); a link to a folder is not followed (it could lead out of
+    the folder, or back into it for ever): its path goes to `linked_folders`."""
     found = []
     pending = [folder]
     while pending:
-        with os.scandir(pending.pop()) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir():
-                    pending.append(Path(entry.path))
-                elif entry.is_file():
-                    stat = entry.stat()
-                    found.append((Path(entry.path).relative_to(folder).as_posix(), stat.st_size, stat.st_mtime_ns))
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    relative = Path(entry.path).relative_to(folder).as_posix()
+                    if entry.is_symlink():
+                        if points_to_folder(entry):
+                            if linked_folders is not None:
+                                linked_folders.append(relative)
+                            continue
+                    elif entry.is_dir(follow_symlinks=False):
+                        pending.append(Path(entry.path))
+                        continue
+                    elif not entry.is_file(follow_symlinks=False):
+                        continue  # a socket, a pipe, a device: not a file to read
+                    try:
+                        stat = entry.stat()
+                    except OSError:  # a broken link: the check says so
+                        stat = entry.stat(follow_symlinks=False)
+                    found.append((relative, stat.st_size, stat.st_mtime_ns))
+        except OSError as err:
+            raise UsageError(f"cannot list the folder {directory}: {err.strerror or err}") from None
+    if linked_folders is not None:
+        linked_folders.sort()
     return sorted(found)
+
+
+def points_to_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a loop of links
+        return False
 
 
 def check_all(paths: list[Path], sender) -> None:
@@ -222,6 +253,7 @@ class ImageFolder:
     files: list[str] = field(default_factory=list)
     digest: str = ""
     checks: Checks | None = field(default=None, repr=False)
+    linked_folders: list[str] = field(default_factory=list)  # links to folders: not followed
 
     @classmethod
     def open(cls, path: Path, out: Path | None) -> ImageFolder:
@@ -231,8 +263,9 @@ class ImageFolder:
                 f"--out {out} is inside the image folder {path}: its files would be read as images "
                 "next time; give an --out outside it"
             )
-        listed = list_files(folder)
-        column = cls("", folder, listed, shown=path)
+        linked: list[str] = []
+        listed = list_files(folder, linked)
+        column = cls("", folder, listed, shown=path, linked_folders=linked)
         column.checks = Checks([folder / name for name, _, _ in listed])
         return column
 
@@ -264,7 +297,8 @@ class ImageFolder:
         self.files = [name for name, _, _ in kept]
         self.digest = hashlib.sha256("\n".join(f"{n}\t{s}\t{m}" for n, s, m in kept).encode(
             errors="surrogateescape")).hexdigest()
-        return [f"skipped {line}" for line in lines]
+        return [f"not followed: {self.shown / name}, a link to a folder (links to folders are not read)"
+                for name in self.linked_folders] + [f"skipped {line}" for line in lines]
 
     @property
     def shape(self) -> tuple:
@@ -311,7 +345,8 @@ def image_spec(folder: ImageFolder, tensor, size: list[int] | None, crop: str, r
     if size is not None:
         fixed = [(n, given) for n, given in zip((height, width), size, strict=True) if n is not None and n != given]
         if fixed:
-            raise UsageError(f"--image-size {size[0]} {size[1]}: {where} takes images of {height}x{width}")
+            raise UsageError(f"--image-size {size[0]} {size[1]}: {where} takes images of {height}x{width} only: "
+                             "leave out --image-size")
         height, width = size
     elif height is None or width is None:
         raise UsageError(f"{where} takes images of any size ({shape}): give --image-size HEIGHT WIDTH")

@@ -57,10 +57,23 @@ def npy_column(name: str, path: Path) -> Column:
     try:
         array = np.load(path, mmap_mode="r")
     except (ValueError, OSError) as err:
+        if is_image(path):
+            raise UsageError(f"{path} is one image; images are read from a folder, one row per image file: "
+                             f"give a folder that holds them (such as {path.parent}{os.sep})") from None
         raise UsageError(f"cannot read {path} as a .npy file: {err}") from None
     if not isinstance(array, np.memmap) or (array.ndim > 1 and not array.flags.c_contiguous):
         raise UsageError(f"{path} is not a plain C-ordered .npy array")
     return Column(name, path, array.offset, array.shape, array.dtype)
+
+
+def is_image(path: Path) -> bool:
+    try:
+        from PIL import Image, UnidentifiedImageError
+
+        with Image.open(path):
+            return True
+    except (ImportError, UnidentifiedImageError, OSError):
+        return False
 
 
 def npz_columns(path: Path) -> list[Column]:
@@ -109,8 +122,12 @@ def parse_inputs(specs: list[str], out: Path | None = None) -> list[Column | Ima
             raise UsageError(f"inputs: input {name!r} is given twice")
         seen.add(name)
         path = Path(file)
+        if path.is_dir() and len(specs) == 1:
+            raise UsageError(f"inputs: {spec}: a folder of images is given alone, without {name}=: "
+                             f"extract-layers MODEL {file} ...")
         if path.is_dir():
-            raise UsageError(f"inputs: {spec}: a folder of images can only be the one input of a one-input model")
+            raise UsageError(f"inputs: {spec}: a folder of images can feed a one-input model only; for a model "
+                             "with several inputs, give NAME=FILE.npy for each")
         if not path.is_file():
             raise UsageError(f"inputs file not found for {name!r}: {path}")
         columns.append(npy_column(name, path.resolve()))
@@ -233,12 +250,13 @@ class Outputs:
                  listing: list[str] | None = None):
         suffix = f".shard-{shard_index:05d}-of-{num_shards:05d}" if num_shards > 1 else ""
         self.folder = folder
+        self.suffix = suffix
         self.stems = stems
         self.final = {s: folder / f"{s}{suffix}.npy" for s in stems}
         self.partial = {s: folder / f"{s}{suffix}.npy.partial" for s in stems}
-        # the input files of an image folder, one per row, in row order (files.txt)
+        # the input files of an image folder, one per row, in row order (files.txt); None: arrays
         self.listing = listing
-        self.listing_file = folder / f"files{suffix}.txt" if listing is not None else None
+        self.listing_file = folder / f"files{suffix}.txt"
         self.progress_file = folder / f".extract_layers{suffix}.progress.json"
         self.progress: dict = {}
 
@@ -251,16 +269,22 @@ class Outputs:
         Every refusal is a UsageError (one line, exit 2) raised before anything is written: no
         complete output and no other run's interrupted work is ever kept or dropped silently.
         """
-        complete = [str(p) for p in [*self.final.values(), self.listing_file] if p is not None and p.exists()]
+        listed = self.listed_on_disk()
+        # files.txt is replaced (another list of images) or removed (arrays) only by --overwrite
+        listing_differs = listed is not None and listed != self.listing
+        complete = [str(p) for p in self.final.values() if p.exists()]
+        complete += [str(self.listing_file)] if listing_differs else []
         recorded = (
             json.loads(self.progress_file.read_text()) if self.progress_file.exists() else None
         )
         self.previous = None  # a finished run's record, put back if this run fails before any chunk
         made: dict = {}
         history: list = []
+        if recorded:
+            made = recorded_made(recorded) if recorded.get("complete") else dict(recorded.get("made", {}))
+        self.check_listing(listed, [s for s in made if s not in self.stems and self.file_of(s).exists()])
         if recorded and recorded.get("complete"):
             self.previous = recorded
-            made = recorded_made(recorded)
             if same_run(recorded["signature"], signature) and recorded["total"] == total:
                 history = recorded["runs"]  # the history of these outputs goes on
             recorded = None
@@ -292,7 +316,7 @@ class Outputs:
                         f"({', '.join(self.final[s].name for s in stale)}): "
                         "pass --overwrite to replace them"
                     )
-            if recorded is None and len(complete) == len(self.final) + (self.listing is not None):
+            if recorded is None and len(complete) == len(self.final) and listed == self.listing:
                 return False
             if recorded is None and complete:
                 raise UsageError(
@@ -348,6 +372,34 @@ class Outputs:
         self.source = source
         return True
 
+    def listed_on_disk(self) -> list[str] | None:
+        """The files files.txt lists, one per row, or None when there is no files.txt."""
+        try:
+            text = self.listing_file.read_text(encoding="utf-8", errors="surrogateescape")
+        except FileNotFoundError:
+            return None
+        return text.split("\n")[:-1]  # as written: one name and "\n" per row (a name may hold "\r")
+
+    def file_of(self, stem: str) -> Path:
+        return self.folder / f"{stem}{self.suffix}.npy"
+
+    def check_listing(self, listed: list[str] | None, others: list[str]) -> None:
+        """files.txt describes the rows of every .npy beside it: refuse a run whose rows come from
+        other files than those of the complete outputs it leaves in the folder (`others`)."""
+        if not others or listed == self.listing:
+            return
+        names = ", ".join(self.file_of(s).name for s in others)
+        if listed is None:  # the outputs left have no list of files
+            raise UsageError(
+                f"{names} in {self.folder} were made from other inputs, and {self.listing_file.name} would "
+                "list the images of this run's rows only: give another --out"
+            )
+        what = "arrays" if self.listing is None else "another list of images"
+        raise UsageError(
+            f"{self.listing_file} lists the images of the rows of {names}, which this run leaves in place, "
+            f"but this run's rows come from {what}: give another --out"
+        )
+
     def pending(self) -> list[int]:
         done = set(self.progress["done"])
         return [c for c in range(self.progress["chunks"]) if c not in done]
@@ -399,11 +451,13 @@ class Outputs:
         shapes = {}
         for stem in self.stems:
             shapes[stem] = tuple(np.load(self.partial[stem], mmap_mode="r").shape)
-        if self.listing_file is not None:
+        if self.listing is not None:
             partial = self.listing_file.with_name(self.listing_file.name + ".partial")
             with open(partial, "w", encoding="utf-8", errors="surrogateescape") as listing:
                 listing.writelines(f"{name}\n" for name in self.listing)
             os.replace(partial, self.listing_file)
+        else:  # rows from arrays: a files.txt left by an earlier run (--overwrite) lists no row now
+            self.listing_file.unlink(missing_ok=True)
         for stem in self.stems:
             os.replace(self.partial[stem], self.final[stem])
         self.progress["complete"] = True  # kept as a record of which run computed which chunk
@@ -446,4 +500,24 @@ def differences(sources: list, current: dict) -> str:
         "shard": "another shard",
     }
     keys = [k for k in words if any(k in r and r[k] != current.get(k) for r in sources)]
+    if keys == ["inputs"]:
+        options = sorted({o for r in sources for o in image_options_changed(r["inputs"], current["inputs"])})
+        if options:
+            return f"other image options ({', '.join(options)})"
     return " and ".join(words[k] for k in keys) or "other arguments"
+
+
+# the options behind each field of an image folder's spec (images.ImageSpec.as_list)
+SPEC_OPTIONS = ("--image-size", "--image-size", "the model's channels", "the model's channels", "--crop",
+                "--resize", "--scale", "--offset")
+
+
+def image_options_changed(recorded: list, current: list) -> list[str]:
+    """The image options that differ, where the inputs are the same folder with the same files and
+    only the spec changed (entries: [name, path, count, digest, spec]); else []."""
+    if len(recorded) != 1 or len(current) != 1 or len(recorded[0]) != 5 or len(current[0]) != 5:
+        return []
+    (*was_files, was), (*now_files, now) = recorded[0], current[0]
+    if was_files != now_files or was is None or now is None or len(was) != len(SPEC_OPTIONS):
+        return []
+    return [o for o, a, b in zip(SPEC_OPTIONS, was, now, strict=True) if a != b]

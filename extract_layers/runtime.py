@@ -65,6 +65,9 @@ HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 def check_model_file(path: Path) -> None:
     """Refuse what Keras would misreport: a missing file, or a `.keras` file that is no zip archive
     (Keras says "File not found" for a file that is there)."""
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a saved model: the model (a .keras file) comes first, "
+                         "then the inputs (extract-layers MODEL INPUTS ...)")
     if not path.is_file():
         raise UsageError(f"model file not found: {path}")
     if path.suffix != ".keras" or zipfile.is_zipfile(path):
@@ -80,6 +83,11 @@ def check_model_file(path: Path) -> None:
 
 
 SAFE_MODE = re.compile(r"Requested the (.+?)\. This carries a potential risk")
+NOT_FOUND = re.compile(r"Could not locate (function|class) '(.+?)'")
+# what to do when a model needs the user's own code: this command imports none of it
+OWN_CODE = ("in Python, import the module that defines it and call extract_layers.cli.main([...the same "
+            "arguments])")
+REGISTER = "register it with @keras.saving.register_keras_serializable, then, "
 
 
 def load_model(path: Path, unsafe: bool):
@@ -106,7 +114,14 @@ def load_refusal(path: Path, err: BaseException, unsafe: bool) -> str:
         if isinstance(error, NameError) and unsafe:
             return (f"cannot load {path}: a Lambda's Python lambda uses {error.name or 'a name'} ({error}), "
                     "and a lambda rebuilt from a file sees none of the imports it was written with, even with "
-                    "--unsafe: replace the Lambda with a registered layer")
+                    f"--unsafe: make it a named function or a layer, {REGISTER}{OWN_CODE}")
+        missing = NOT_FOUND.match(str(error))
+        if missing:  # a Lambda on a named function, or a custom layer: the file holds only its name
+            what = ("the Python function", " (a Lambda on a named function?)") if missing.group(1) == "function" \
+                else ("the class", "")
+            return (f"cannot load {path}: it uses {what[0]} {missing.group(2)!r}{what[1]}, whose code a .keras file "
+                    f"does not hold, and this command imports none of yours, with or without --unsafe: "
+                    f"{'' if '>' in missing.group(2) else REGISTER}{OWN_CODE}")
         if isinstance(error, KeyError) and "config.json" in str(error):
             return f"cannot load {path}: a zip archive, but not a saved Keras model (it holds no config.json)"
     first = chain[0]

@@ -170,7 +170,8 @@ def test_resume_with_other_image_options_is_refused(saved: dict, tmp_path: Path,
     before = np.load(tmp_path / "image.npy")
     code, _, err = extract(capsys, saved["model"], saved["photos"], "--layers", "image", "--out", tmp_path,
                            "--resume", "--scale", "1/255")
-    assert code == 2 and "made from other inputs" in err and "--overwrite" in err, err
+    assert code == 2 and err == (f"extract_layers: error: outputs in {tmp_path} were made from other image options "
+                                 "(--scale) (image.npy): pass --overwrite to replace them\n"), err
     np.testing.assert_array_equal(np.load(tmp_path / "image.npy"), before)
     code, _, err = extract(capsys, saved["model"], saved["photos"], "--layers", "image", "--out", tmp_path,
                            "--resume")
@@ -184,6 +185,35 @@ def test_existing_file_list_is_kept_unless_overwrite(saved: dict, tmp_path: Path
     code, _, err = extract(capsys, saved["model"], saved["photos"], "--layers", "image", "--out", tmp_path)
     assert code == 2 and "already exists" in err and "files.txt" in err and "--overwrite" in err, err
     assert (tmp_path / "files.txt").read_text() == "mine\n"
+
+
+def test_file_list_always_describes_the_rows_beside_it(saved: dict, tmp_path: Path, capsys) -> None:
+    out, model, photos = tmp_path / "out", saved["model"], saved["photos"]
+    code, _, err = extract(capsys, model, photos, "--merge-inputs", "merge", "--out", out)
+    assert code == 0, err
+    # a layer from the same folder joins the same --out, as it does for arrays; files.txt is the same
+    code, _, err = extract(capsys, model, photos, "--layers", "head", "--out", out)
+    assert code == 0, err
+    assert (out / "files.txt").read_text().splitlines() == saved["names"]
+    code, _, err = extract(capsys, model, photos, "--layers", "pool", "--out", out, "--resume")
+    assert code == 0 and (out / "pool.npy").exists(), err
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    # rows from arrays, or from other images, beside outputs made from photos/: refused, even with --overwrite
+    arrays = tmp_path / "rows.npy"
+    np.save(arrays, expected_rows(photos, saved["names"])[:5])
+    for inputs, what in ((arrays, "arrays"), (photos / "b_sub", "another list of images")):
+        code, _, err = extract(capsys, model, inputs, "--layers", "head", "--out", out, "--overwrite")
+        assert code == 2 and err.count("\n") == 1 and f"rows come from {what}" in err, err
+        assert "merge.in0.a.npy" in err and "another --out" in err, err
+        assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    # replacing every output with rows from arrays removes files.txt, which would list no row
+    code, _, err = extract(capsys, model, arrays, "--layers", "head", "pool", "--merge-inputs", "merge", "--out",
+                           out, "--overwrite")
+    assert code == 0 and not (out / "files.txt").exists() and len(np.load(out / "head.npy")) == 5, err
+    # and images added beside outputs made from arrays: refused, files.txt would not list their rows
+    code, _, err = extract(capsys, model, photos, "--layers", "image", "--out", out)
+    assert code == 2 and "made from other inputs" in err and "another --out" in err, err
+    assert not (out / "files.txt").exists() and not (out / "image.npy").exists()
 
 
 def test_grayscale_model_and_a_size_given_for_a_model_without_one(tmp_path: Path, capsys, saved: dict) -> None:
@@ -212,7 +242,7 @@ def test_grayscale_model_and_a_size_given_for_a_model_without_one(tmp_path: Path
                        "images next time; give an --out outside it"),
         ("arrays", "--crop, --skip-bad-files apply to a folder of images; the inputs are arrays"),
         ("empty", "no image in {empty}"),
-        ("size", "--image-size 8 8: the model's input 'image' takes images of 16x16"),
+        ("size", "--image-size 8 8: the model's input 'image' takes images of 16x16 only: leave out --image-size"),
         ("not-images", "{photos} is a folder of images, but the model's input 'x' takes samples of shape (4,), "
                        "not images (height, width, channels)"),
     ],
@@ -240,6 +270,54 @@ def test_image_refusals_are_one_line(saved: dict, tmp_path: Path, capsys, case: 
     code, _, err = extract(capsys, *args)
     assert code == 2
     assert err == "extract_layers: error: " + message.format(photos=photos, empty=tmp_path / "empty") + "\n"
+    assert not out.exists()
+
+
+def test_links_to_folders_are_not_followed_and_broken_links_are_bad_files(
+        saved: dict, tmp_path: Path, capsys) -> None:
+    import shutil
+
+    photos, out = tmp_path / "photos", tmp_path / "out"
+    shutil.copytree(saved["photos"], photos)
+    (photos / "b_sub" / "up").symlink_to("..")  # back into the folder, for ever (and out of it: ../..)
+    (photos / "outside").symlink_to(tmp_path)
+    (photos / "z_image.png").symlink_to(photos / "a.jpg")  # a link to a file is that file
+    code, _, err = extract(capsys, saved["model"], photos, "--layers", "image", "--out", out)
+    assert code == 0, err
+    assert err.splitlines() == [f"extract_layers: not followed: {photos / name}, a link to a folder (links to "
+                                "folders are not read)" for name in ("b_sub/up", "outside")], err
+    names = [*saved["names"], "z_image.png"]
+    assert (out / "files.txt").read_text().splitlines() == names
+    np.testing.assert_array_equal(np.load(out / "image.npy"), expected_rows(photos, names))
+    (photos / "self").symlink_to("self")
+    (photos / "broken").symlink_to("nowhere")
+    code, _, err = extract(capsys, saved["model"], photos, "--layers", "image", "--out", tmp_path / "out2")
+    assert code == 2 and not (tmp_path / "out2").exists()
+    assert err.splitlines()[:2] == [
+        f"extract_layers: error: {photos / 'broken'}: cannot be read (No such file or directory)",
+        f"extract_layers: error: {photos / 'self'}: cannot be read (Too many levels of symbolic links)"], err
+
+
+def test_an_image_size_of_zero_is_refused_in_one_line(saved: dict, tmp_path: Path, capsys) -> None:
+    code, _, err = extract(capsys, saved["model"], saved["photos"], "--layers", "image", "--out", tmp_path / "o",
+                           "--image-size", "0", "16")
+    assert code == 2 and err == ("extract-layers: error: --image-size HEIGHT WIDTH: both must be at least 1 "
+                                 "(pixels) (see --help)\n"), err
+    assert not (tmp_path / "o").exists()
+
+
+def test_refusals_that_point_to_the_fix(saved: dict, tmp_path: Path, capsys) -> None:
+    photos, model, out = saved["photos"], saved["model"], tmp_path / "out"
+    one = photos / "e.png"
+    code, _, err = extract(capsys, model, one, "--layers", "image", "--out", out)  # one image, not its folder
+    assert code == 2 and err == (f"extract_layers: error: {one} is one image; images are read from a folder, one "
+                                 f"row per image file: give a folder that holds them (such as {photos}/)\n"), err
+    code, _, err = extract(capsys, model, f"image={photos}", "--layers", "image", "--out", out)
+    assert code == 2 and err == (f"extract_layers: error: inputs: image={photos}: a folder of images is given alone, "
+                                 f"without image=: extract-layers MODEL {photos} ...\n"), err
+    code, _, err = extract(capsys, photos, "--list")  # the folder where the model goes
+    assert code == 2 and err == (f"extract_layers: error: {photos} is a folder, not a saved model: the model (a "
+                                 ".keras file) comes first, then the inputs (extract-layers MODEL INPUTS ...)\n"), err
     assert not out.exists()
 
 

@@ -7,6 +7,7 @@ because logical CPUs must be set up before TensorFlow starts.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.extractor
 
 # The program as the `extract-layers` command runs it, from this checkout (the root is on PYTHONPATH).
 PROGRAM = [sys.executable, "-m", "extract_layers"]
+ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ["stem", "block/branch_3", "head"]
 
 
@@ -275,8 +277,40 @@ def test_a_lambda_naming_a_module_is_one_line_even_with_unsafe(lambdas: dict, tm
     assert result.stderr == (
         f"extract_layers: error: cannot load {model}: a Lambda's Python lambda uses keras (name 'keras' is not "
         "defined), and a lambda rebuilt from a file sees none of the imports it was written with, even with "
-        "--unsafe: replace the Lambda with a registered layer\n"), result.stderr
+        "--unsafe: make it a named function or a layer, register it with @keras.saving.register_keras_serializable, "
+        "then, in Python, import the module that defines it and call extract_layers.cli.main([...the same "
+        "arguments])\n"), result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("registered", [False, True])
+def test_a_lambda_on_a_named_function_says_how_to_load_it(tmp_path: Path, registered: bool) -> None:
+    """Keras says only that the model "could not be deserialized properly"; the line says what works,
+    and what it says works."""
+    decorator = "@keras.saving.register_keras_serializable(package='mine')\n" if registered else ""
+    (tmp_path / "mine.py").write_text(f"import keras\n\n{decorator}def triple(t):\n    return t * 3\n")
+    model, out = str(tmp_path / "named.keras"), str(tmp_path / "out")
+    script = ("import keras\nfrom mine import triple\nx = keras.Input((3,), name='x')\n"
+              f"keras.Model(x, keras.layers.Lambda(triple, name='tri')(x)).save({model!r})\n")
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, timeout=300, cwd=tmp_path)
+    np.save(tmp_path / "x.npy", np.arange(6, dtype="float32").reshape(2, 3))
+    args = [model, str(tmp_path / "x.npy"), "--layers", "tri", "--out", out, "--no-progress"]
+    for unsafe in ([], ["--unsafe"]):
+        result = subprocess.run([*PROGRAM, *args, *unsafe], capture_output=True, text=True, timeout=300)
+        name = "mine>triple" if registered else "triple"
+        register = "" if registered else "register it with @keras.saving.register_keras_serializable, then, "
+        assert result.returncode == 2 and result.stderr == (
+            f"extract_layers: error: cannot load {model}: it uses the Python function {name!r} (a Lambda on a named "
+            "function?), whose code a .keras file does not hold, and this command imports none of yours, with or "
+            f"without --unsafe: {register}in Python, import the module that defines it and call "
+            "extract_layers.cli.main([...the same arguments])\n"), result.stderr[-2000:]
+        assert not Path(out).exists()
+    if registered:  # what the line says, done
+        call = f"import sys, mine\nfrom extract_layers.cli import main\nsys.exit(main({args!r}))\n"
+        result = subprocess.run([sys.executable, "-c", call], capture_output=True, text=True, timeout=300,
+                                cwd=tmp_path, env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"})
+        assert result.returncode == 0, result.stderr[-2000:]
+        np.testing.assert_array_equal(np.load(Path(out) / "tri.npy"), np.load(tmp_path / "x.npy") * 3)
 
 
 @pytest.mark.parametrize(
