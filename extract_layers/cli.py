@@ -34,11 +34,12 @@ extracts it. One .npy file per tensor, streamed chunk by chunk into a memory-map
 stays bounded whatever the number of samples. Layer names may be paths into nested models
 (`block/conv`); an operation is named as a layer is. --merge-inputs MERGE writes one file per input
 of that merge, `MERGE.in<i>.<PRODUCER>.npy`, named after the merge and the layer producing that
-input (`/` in paths becomes `__`). Both options may be given together: everything comes from one
-pass over the data.
+input (`/` in paths becomes `__`; `.out<i>` for output i of a nested model with several outputs,
+`.call<n>` for the n-th call of a layer called several times). Both options may be given together:
+everything comes from one pass over the data.
 
-A folder of images (subfolders included, hidden files left out) gives one row per file, in the
-order of the files' paths; `files.txt` in --out lists them in that order. Each image is decoded
+A folder of images (subfolders included, hidden files and folders left out) gives one row per
+file, in the order of the files' paths; `files.txt` in --out lists them in that order. Each image is decoded
 by Pillow, converted to the model's channels (1: L, 3: RGB, 4: RGBA), then cropped (--crop),
 resized to the model's input size (--resize) and scaled (--scale, --offset). Every file is
 checked before any work: a file that is not a readable image is refused, with one line each,

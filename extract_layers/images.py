@@ -3,7 +3,7 @@
 Both engines turn a file into a row with the same code. Pillow decodes it and converts it to the
 model's channels (`decode`; the Ray engine's `ray.data.read_images` calls the same two Pillow
 functions), then `prepare` crops, resizes and scales it. The files are every file under the folder,
-subfolders included, hidden ones (a name starting with `.`) left out, in the order of their paths
+subfolders included, hidden files and folders (a name starting with `.`) left out, in the order of their paths
 relative to the folder. Before any work, every file is checked while Keras is imported and loads
 the model: a file that is not an image, or cannot be read or decoded, is refused. The check runs
 in a process of its own where it can (forked before Keras is imported), as a thread would compete
