@@ -109,7 +109,13 @@ def serve(path: str) -> None:
             assert isinstance(sock, socket.socket)
             if sock is listener:
                 conn, _ = listener.accept()
-                request = json.loads(conn.makefile("r").readline())
+                conn.settimeout(30)  # a launcher killed before it asked must not stop the server
+                try:
+                    request = json.loads(conn.makefile("r").readline())
+                except (OSError, ValueError):
+                    conn.close()
+                    continue
+                conn.settimeout(None)
                 pid = os.fork()
                 if pid == 0:
                     become_kernel(request, [listener, conn, *children])

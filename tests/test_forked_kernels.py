@@ -114,3 +114,19 @@ def test_another_backend_gets_a_new_interpreter(server: KernelServer, tmp_path: 
     printed, _ = kernel.run("import keras; print(keras.backend.backend())")
     kernel.stop()
     assert printed == "numpy"
+
+
+def test_a_launcher_that_dies_before_asking_does_not_stop_the_server(server: KernelServer, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as early:
+        for _ in range(3000):  # the first test of the module may not have waited for the imports
+            try:
+                early.connect(server.socket_path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                time.sleep(0.1)
+    kernel = start(server.argv, tmp_path)
+    parent = int(kernel.run("import os; print(os.getppid())")[0])
+    kernel.stop()
+    assert parent == server.process.pid  # forked by the server, not a fresh interpreter
