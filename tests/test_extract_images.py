@@ -235,6 +235,22 @@ def test_grayscale_model_and_a_size_given_for_a_model_without_one(tmp_path: Path
     np.testing.assert_array_equal(np.load(tmp_path / "out" / "gray.npy"), np.stack(rows))
 
 
+def test_a_16_bit_image_is_read_at_8_bits(tmp_path: Path, capsys) -> None:
+    """Images are read at 8 bits per channel: a 16-bit PNG's values above 255 become 255, as the
+    scaling page says (keras.utils.load_img with color_mode="grayscale" keeps them)."""
+    import keras
+
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    Image.fromarray(np.array([[40000, 1000], [200, 65535]], dtype=np.uint16)).save(folder / "a16.png")
+    assert Image.open(folder / "a16.png").mode == "I;16"
+    image = keras.Input((2, 2, 1), name="img")
+    keras.Model(image, keras.layers.Identity(name="same")(image)).save(tmp_path / "m.keras")
+    code, _, err = extract(capsys, tmp_path / "m.keras", folder, "--layers", "same", "--out", tmp_path / "out")
+    assert code == 0, err
+    assert np.load(tmp_path / "out" / "same.npy")[0, ..., 0].tolist() == [[255, 255], [200, 255]]
+
+
 @pytest.mark.parametrize(
     "case, message",
     [
